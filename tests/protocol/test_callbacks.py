@@ -1,0 +1,136 @@
+"""Callback validation (D8, D10): precise code-23 descriptions, and what is accepted."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from station.protocol import InvalidRequest
+from station.protocol.callbacks import (
+    FaceResult,
+    decode_body,
+    parse_door_open,
+    parse_face_result,
+)
+
+FACE = {
+    "workOrdNum": "JF-20251222-0313",
+    "name": "唐建峰",
+    "account": "dwtangjianfeng",
+    "phone": "13800001111",
+    "city": "咸阳市",
+    "site": "安康白河庆华化工厂站点",
+    "room": "咸阳秦都应急楼一楼综合机房",
+    "deviceId": "ACC2025122001",
+    "faceWriteResult": "成功",
+}
+DOOR = {
+    "workOrdNum": "JF-20251222-0313",
+    "name": "唐建峰",
+    "account": "dwtangjianfeng",
+    "phone": "13800001111",
+    "city": "咸阳市",
+    "site": "安康白河庆华化工厂站点",
+    "room": "咸阳秦都应急楼一楼综合机房",
+    "deviceId": "D20251222001",
+    "dailyOpenTime": "2025-12-26 10:38:01",
+}
+
+
+def _desc(parse: Any, body: bytes, content_type: str = "application/json") -> str:
+    with pytest.raises(InvalidRequest) as info:
+        parse(decode_body(body, content_type))
+    return info.value.desc
+
+
+def test_spec_examples_parse() -> None:
+    result = parse_face_result(decode_body(json.dumps(FACE).encode(), "application/json"))
+    assert result.success
+    assert result.device_id == "ACC2025122001"
+    door = parse_door_open(DOOR)
+    assert door.opened_at == datetime(2025, 12, 26, 10, 38, 1)
+    assert door.to_json() == DOOR
+    assert result.to_json() == FACE
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (b"{not json", "JSON"),
+        (b"[1, 2]", "JSON 对象"),
+        (b'"a string"', "JSON 对象"),
+        (b"\xff\xfe", "JSON"),
+    ],
+)
+def test_body_that_is_not_an_object(body: bytes, needle: str) -> None:
+    assert needle in _desc(parse_face_result, body)
+
+
+@pytest.mark.parametrize("field", list(FACE))
+def test_each_missing_face_field_is_named(field: str) -> None:
+    body = {k: v for k, v in FACE.items() if k != field}
+    with pytest.raises(InvalidRequest) as info:
+        parse_face_result(body)
+    assert info.value.field == field
+    assert field in info.value.desc
+
+
+@pytest.mark.parametrize("field", ["city", "site", "room", "deviceId", "dailyOpenTime"])
+def test_each_missing_door_field_is_named(field: str) -> None:
+    with pytest.raises(InvalidRequest) as info:
+        parse_door_open({k: v for k, v in DOOR.items() if k != field})
+    assert field in info.value.desc
+
+
+def test_door_person_fields_are_optional() -> None:
+    body = {k: v for k, v in DOOR.items() if k not in ("workOrdNum", "name", "account", "phone")}
+    door = parse_door_open(body)
+    assert door.work_order is None
+    assert door.name is None
+
+
+@pytest.mark.parametrize(
+    "stamp", ["2025-12-26T10:38:01", "2025/12/26 10:38:01", "2025-13-01 00:00:00", "2025-12-26"]
+)
+def test_bad_daily_open_time(stamp: str) -> None:
+    with pytest.raises(InvalidRequest) as info:
+        parse_door_open({**DOOR, "dailyOpenTime": stamp})
+    assert info.value.desc == "字段 dailyOpenTime 格式错误，应为 YYYY-MM-DD HH:MM:SS"
+
+
+def test_wrong_type_is_named() -> None:
+    with pytest.raises(InvalidRequest) as info:
+        parse_face_result({**FACE, "deviceId": 12345})
+    assert "deviceId" in info.value.desc
+    assert "字符串" in info.value.desc
+
+
+def test_failure_text_is_kept_as_reason() -> None:
+    result = parse_face_result({**FACE, "faceWriteResult": "失败：图片质量不合格"})
+    assert not result.success
+    assert result.result_text == "失败：图片质量不合格"
+
+
+@pytest.mark.parametrize("text", ["OK", "success", "写入中", "0"])
+def test_unknown_face_write_result(text: str) -> None:
+    with pytest.raises(InvalidRequest) as info:
+        parse_face_result({**FACE, "faceWriteResult": text})
+    assert info.value.field == "faceWriteResult"
+
+
+def test_form_encoded_body_is_accepted() -> None:
+    from urllib.parse import urlencode
+
+    body = urlencode(FACE).encode()
+    result = parse_face_result(decode_body(body, "application/x-www-form-urlencoded"))
+    assert result == FaceResult(**parse_face_result(FACE).__dict__)
+
+
+def test_fingerprint_ignores_key_order() -> None:
+    reordered = dict(reversed(list(FACE.items())))
+    assert parse_face_result(reordered).fingerprint() == parse_face_result(FACE).fingerprint()
+    other = parse_face_result({**FACE, "deviceId": "OTHER"})
+    assert other.fingerprint() != parse_face_result(FACE).fingerprint()
