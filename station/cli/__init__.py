@@ -21,6 +21,7 @@ from station.config import ConfigError
 #: Command modules in the order ``--help`` lists them.
 COMMAND_MODULES = [
     "station.cli.version",
+    "station.cli.doctor",
 ]
 
 
