@@ -22,6 +22,7 @@ from station.config import ConfigError
 COMMAND_MODULES = [
     "station.cli.version",
     "station.cli.doctor",
+    "station.cli.sim",
 ]
 
 
