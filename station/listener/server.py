@@ -1,0 +1,139 @@
+"""Starting and stopping the listener on the caller's event loop (never ``web.run_app``).
+
+The GUI runs it on the qasync loop, ``station serve`` on plain asyncio; ``Listener.start`` binds
+with ``AppRunner``/``TCPSite`` and returns, ``Listener.stop`` closes the port and waits for the
+callbacks in progress. The core's blocking calls run in the listener's own small thread pool, so
+a slow database never starves the loop's default executor (used by other parts of the app).
+
+Even a request aiohttp's parser refuses (too many headers, a header line over 8 KiB, a broken
+request line) is answered with the envelope, code 23, and logged without its content.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
+
+from station.config import ListenerSettings
+from station.domain.clock import Clock, SystemClock
+from station.listener import answers
+from station.listener.app import CallbackSink, create_app
+from station.listener.limits import KEEPALIVE_S, server_kwargs
+from station.listener.security import SecurityPolicy
+from station.listener.tls import server_context
+from station.protocol.envelope import Code
+
+log = logging.getLogger(__name__)
+STORE_WORKERS = 4
+SHUTDOWN_TIMEOUT_S = 5.0
+
+
+class _EnvelopeRequestHandler(RequestHandler):
+    """aiohttp's protocol with its plain-text error page replaced by the envelope."""
+
+    def handle_error(
+        self,
+        request: Any,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        # The parser's message may quote the offending header: log only its type.
+        log.warning(
+            "malformed HTTP request from %s: HTTP %d %s",
+            request.remote,
+            status,
+            type(exc).__name__ if exc is not None else "",
+        )
+        if request.writer.output_size > 0:
+            raise ConnectionError("response already started; cannot send the error envelope")
+        code = Code.INTERFACE_ERROR if status >= 500 else Code.BAD_PARAMETERS
+        desc = "HTTP 请求格式错误 (请求行或请求头过长、过多或不合法)" if status < 500 else None
+        response = answers.answer(code, desc, status=status)
+        response.force_close()
+        return response
+
+
+class _EnvelopeServer(web.Server):
+    def __call__(self) -> RequestHandler:
+        return _EnvelopeRequestHandler(self, loop=self._loop, **self._kwargs)
+
+
+class _ListenerRunner(web.AppRunner):
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        server.__class__ = _EnvelopeServer
+        return server
+
+
+class Listener:
+    """The callback listener of one station; ``port`` is the bound port after ``start``."""
+
+    def __init__(
+        self,
+        settings: ListenerSettings,
+        sink: CallbackSink,
+        clock: Clock | None = None,
+        *,
+        keepalive_s: float = KEEPALIVE_S,
+    ) -> None:
+        self._settings = settings
+        self._ssl: ssl.SSLContext | None = server_context(settings)  # ConfigError before binding
+        self._executor = ThreadPoolExecutor(STORE_WORKERS, thread_name_prefix="listener-store")
+        self._app = create_app(
+            settings,
+            sink,
+            clock or SystemClock(),
+            executor=self._executor,
+            tls=self._ssl is not None,
+        )
+        self._runner = _ListenerRunner(
+            self._app,
+            handle_signals=False,
+            shutdown_timeout=SHUTDOWN_TIMEOUT_S,
+            **server_kwargs(settings.max_body_bytes, keepalive_s),
+        )
+        self.port: int | None = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self._ssl is not None else "http"
+
+    @property
+    def base_url(self) -> str:
+        """Where the platform calls back, e.g. ``https://127.0.0.1:8443``."""
+        if self.port is None:
+            raise RuntimeError("the listener is not started")
+        host = self._settings.host
+        host = f"[{host}]" if ":" in host else host
+        return f"{self.scheme}://{host}:{self.port}"
+
+    async def start(self) -> None:
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner, self._settings.host, self._settings.port, ssl_context=self._ssl
+        )
+        try:
+            await site.start()
+        except OSError:
+            await self._runner.cleanup()
+            raise
+        address = self._runner.addresses[0]
+        self.port = int(address[1])
+        if self._ssl is None:
+            log.warning(
+                "listener uses plain HTTP (no [listener].tls_cert): for demos and tests only"
+            )
+        policy = SecurityPolicy.from_settings(self._settings)
+        mtls = " mtls=on" if self._settings.client_ca else ""
+        log.info("listening on %s (%s%s)", self.base_url, policy.describe(), mtls)
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+        self._executor.shutdown(wait=False)
+        log.info("listener stopped")
