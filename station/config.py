@@ -103,6 +103,10 @@ class StorageSettings(_Section):
     database_url: str = ""  # empty: SQLite file in the data dir; or postgresql://…
     retention_days: int = Field(default=30, ge=1)
     photo_keep_after_written_s: float = Field(default=86400, ge=0)
+    # Issue 7: the photo key file; empty: <data dir>/keys/photos.key. Put it on another volume
+    # so a copy of the data dir alone reveals no face.
+    photo_key_file: str = ""
+    purge_interval_s: float = Field(default=86400, ge=60)  # automatic retention: at start, then
 
 
 class Settings(_Section):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from station.privacy.vault import PhotoVault, VaultError
+from station.config import StorageSettings
+from station.privacy.vault import PhotoFolder, PhotoVault, VaultError
 from tests.helpers.photos import face_jpeg
 
 
@@ -43,3 +44,59 @@ def test_delete(data_dir: Path) -> None:
     assert not vault.exists(ref)
     with pytest.raises(VaultError, match="not in the store"):
         vault.get(ref)
+
+
+def test_a_renamed_file_does_not_decrypt(data_dir: Path) -> None:
+    vault = PhotoVault.open(data_dir)
+    ref = vault.put(face_jpeg())
+    other = "0" * 32
+    vault.path(ref).rename(vault.path(other))
+    with pytest.raises(VaultError, match="wrong key or damaged"):
+        vault.get(other)
+
+
+def test_plaintext_file_is_refused(data_dir: Path) -> None:
+    vault = PhotoVault.open(data_dir)
+    ref = "a" * 32
+    vault.path(ref).write_bytes(face_jpeg())
+    with pytest.raises(VaultError, match="not an encrypted station photo"):
+        vault.get(ref)
+
+
+def test_key_readable_by_others_is_made_private(data_dir: Path) -> None:
+    PhotoVault.open(data_dir)
+    key = data_dir / "keys" / "photos.key"
+    key.chmod(0o644)
+    PhotoVault.open(data_dir)
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_damaged_key_fails(data_dir: Path) -> None:
+    key = data_dir / "keys" / "photos.key"
+    key.parent.mkdir()
+    key.write_bytes(b"short")
+    with pytest.raises(VaultError, match="damaged"):
+        PhotoVault.open(data_dir)
+
+
+def test_key_file_from_settings(data_dir: Path, tmp_path: Path) -> None:
+    storage = StorageSettings(photo_key_file=str(tmp_path / "elsewhere" / "k.key"))
+    vault = PhotoVault.for_settings(storage, data_dir)
+    ref = vault.put(face_jpeg())
+    assert (tmp_path / "elsewhere" / "k.key").exists()
+    assert not (data_dir / "keys").exists()
+    assert PhotoVault.for_settings(storage, data_dir, create=False).get(ref) == face_jpeg()
+
+
+def test_folder_lists_refs_and_clears_stale_temp_files_without_a_key(data_dir: Path) -> None:
+    vault = PhotoVault.open(data_dir)
+    refs = {vault.put(face_jpeg()) for _ in range(3)}
+    (vault.folder / "x.tmp").write_bytes(b"partial")
+    (vault.folder / "notes.txt").write_text("ignored")
+    folder = PhotoFolder(data_dir / "photos")
+    assert {ref for ref, _ in folder.refs()} == refs
+    assert folder.remove_stale_temp(older_than_s=3600) == 0  # fresh: maybe still being written
+    assert folder.remove_stale_temp(older_than_s=-1) == 1
+    assert not (vault.folder / "x.tmp").exists()
+    with pytest.raises(VaultError, match="invalid photo reference"):
+        folder.path("../etc/passwd")

@@ -1,0 +1,53 @@
+"""Stored callback bodies (D8: JSON or form-encoded): read their fields, strip personal data.
+
+The callback inbox keeps every body as received for the audit trail (D11, D12). Once the
+retention period is over (issue 7 §3) the body is rewritten without its personal fields
+(``name``, ``account``, ``phone``): the work order, device, room, times and results stay.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+PERSONAL_FIELDS = ("name", "account", "phone")
+SCRUBBED = b'{"_scrubbed": "unreadable body removed by retention"}'
+
+
+def parse_body(body: bytes, content_type: str = "") -> dict[str, Any] | None:
+    """The body's top-level fields, or None when it is neither a JSON object nor a form."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "x-www-form-urlencoded" in content_type.lower():
+        return dict(parse_qsl(text, keep_blank_values=True))
+    try:
+        value = json.loads(text)
+    except ValueError:
+        pairs = parse_qsl(text, keep_blank_values=True) if "=" in text else []
+        return dict(pairs) if pairs else None
+    return value if isinstance(value, dict) else None
+
+
+def scrub_body(body: bytes, content_type: str = "") -> bytes:
+    """The body with its personal fields emptied, in its own format; unparsable: replaced."""
+    fields = parse_body(body, content_type)
+    if fields is None:
+        return SCRUBBED
+    changed = False
+    for key in PERSONAL_FIELDS:
+        if fields.get(key):
+            fields[key] = ""
+            changed = True
+    if not changed:
+        return body
+    if "x-www-form-urlencoded" in content_type.lower():
+        return urlencode(fields).encode("utf-8")
+    return json.dumps(fields, ensure_ascii=False).encode("utf-8")
+
+
+def text_field(fields: dict[str, Any] | None, key: str) -> str:
+    value = (fields or {}).get(key)
+    return value if isinstance(value, str) else ""
