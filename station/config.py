@@ -88,7 +88,33 @@ class PhotoSettings(_Section):
     width: int = Field(default=480, ge=64)
     height: int = Field(default=640, ge=64)
     max_bytes: int = Field(default=97280, ge=4096)  # raw JPEG; base64 stays under 200 KB
-    min_face_px: int = Field(default=120, ge=16)  # DESIGN §9: about 120 px wide in the source
+    # DESIGN §9: Huawei's minimum face is 80 px (120 recommended); 90 px of Haar face box (which is
+    # about the eyebrow-to-mouth square, ~0.9 of the full face width) is ~100 px of face.
+    min_face_px: int = Field(default=90, ge=16)
+    # Dahua: the face fills 1/3–2/3 of the image. The crop aims at the middle, and a source frame
+    # whose face is wider than 2/3 of it cannot be cropped with margin (face_too_large).
+    face_fill: float = Field(default=0.5, gt=0.2, lt=0.9)
+    max_face_fraction: float = Field(default=0.67, gt=0.2, le=1)
+    # off_center: face centre offset from the frame centre, as a fraction of width / height
+    # (vertical is looser: heads sit high in a portrait).
+    max_offset_x: float = Field(default=0.25, gt=0, le=0.5)
+    max_offset_y: float = Field(default=0.35, gt=0, le=0.5)
+    # Exposure on the face (or the frame centre when no face): 0–255 grey mean and spread.
+    # Vendors ask for "correct exposure" (Hikvision), ≥ 200 lux (Huawei); these bounds reject what
+    # a terminal cannot match while passing ordinary indoor light.
+    min_brightness: float = Field(default=60, ge=0, le=255)
+    max_brightness: float = Field(default=200, ge=0, le=255)
+    min_contrast: float = Field(default=25, ge=0)
+    # Variance of the Laplacian of the face scaled to 128 px (sharp photos 250+, σ=2 blur < 10).
+    min_sharpness: float = Field(default=15, ge=0)
+    # Frontal: ZKTeco allows yaw/pitch ≤ 10°, Huawei yaw ≤ 30°; the estimate from eyes (Haar) or
+    # landmarks (YuNet) is rough, so 20° yaw; roll from the eye line.
+    max_yaw_deg: float = Field(default=20, gt=0, le=90)
+    max_roll_deg: float = Field(default=15, gt=0, le=90)
+    # Baseline JPEG quality steps: start high, lower by jpeg_quality_step down to the floor.
+    jpeg_quality: int = Field(default=92, ge=10, le=100)
+    jpeg_quality_min: int = Field(default=30, ge=5, le=100)
+    jpeg_quality_step: int = Field(default=5, ge=1, le=50)
 
 
 class CameraSettings(_Section):
@@ -97,6 +123,12 @@ class CameraSettings(_Section):
     height: int = Field(default=480, ge=16)
     mirror: bool = True
     dnn_model: str = ""  # optional YuNet .onnx file; empty: Haar cascades
+    fps: float = Field(default=30, gt=0, le=120)  # stills/synthetic rate; fallback for videos
+    detect_width: int = Field(default=320, ge=80)  # long side of the frame the detector sees
+    lost_after_s: float = Field(default=2, gt=0)  # no frame this long: 未检测到摄像头
+    retry_s: float = Field(default=1, gt=0)  # how often a lost camera is reopened
+    stable_s: float = Field(default=0.3, ge=0)  # a live verdict must hold this long to show
+    auto_capture_s: float = Field(default=1, ge=0)  # good this long: capture; 0: manual only
 
 
 class StorageSettings(_Section):
