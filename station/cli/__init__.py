@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "station.cli.version",
     "station.cli.doctor",
     "station.cli.sim",
+    "station.cli.check_photo",
 ]
 
 
