@@ -81,22 +81,29 @@ def encode_request(push: FacePush, encoding: Encoding = "form-data") -> HttpBody
 
 
 def parse_data(obj: Any, max_picture_bytes: int | None = None) -> FacePush:
-    """Validate the inner object as a strict platform would; raises InvalidRequest (code 23)."""
+    """Validate the inner object as a strict platform would; raises InvalidRequest (code 23).
+
+    Fields are checked in the order of the spec's table, so the first problem is named; the
+    picture is decoded last (the costly check).
+    """
     if not isinstance(obj, dict):
         raise wrong_type("data", "JSON 对象")
+    texts = {f: fields.required_str(obj, f) for f in ("workOrdNum", "name", "account", "phone")}
+    city = fields.required_str(obj, "city")
+    lists = {f: fields.required_str_list(obj, f) for f in LIST_FIELDS}
     picture = fields.required_str(obj, "picture")
-    start = fields.required_str(obj, "startDate")
+    start = fields.parse_date("startDate", fields.required_str(obj, "startDate"))
     return FacePush(
-        work_order=fields.required_str(obj, "workOrdNum"),
-        name=fields.required_str(obj, "name"),
-        account=fields.required_str(obj, "account"),
-        phone=fields.required_str(obj, "phone"),
-        city=fields.required_str(obj, "city"),
-        sites=fields.required_str_list(obj, "site"),
-        rooms=fields.required_str_list(obj, "room"),
-        device_ids=fields.required_str_list(obj, "deviceId"),
+        work_order=texts["workOrdNum"],
+        name=texts["name"],
+        account=texts["account"],
+        phone=texts["phone"],
+        city=city,
+        sites=lists["site"],
+        rooms=lists["room"],
+        device_ids=lists["deviceId"],
         picture=fields.decode_jpeg_base64("picture", picture, max_picture_bytes),
-        start_date=fields.parse_date("startDate", start),
+        start_date=start,
     )
 
 

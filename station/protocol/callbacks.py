@@ -113,21 +113,48 @@ def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
     return value
 
 
+FACE_RESULT_FIELDS = (
+    "workOrdNum",
+    "name",
+    "account",
+    "phone",
+    "city",
+    "site",
+    "room",
+    "deviceId",
+    "faceWriteResult",
+)
+#: openDoorReceive: (field, required) in the order of the spec's table (2.2.2).
+DOOR_OPEN_FIELDS = (
+    ("workOrdNum", False),
+    ("name", False),
+    ("account", False),
+    ("phone", False),
+    ("city", True),
+    ("site", True),
+    ("room", True),
+    ("deviceId", True),
+    ("dailyOpenTime", True),
+)
+
+
 def parse_face_result(obj: dict[str, Any]) -> FaceResult:
-    text = fields.required_str(obj, "faceWriteResult")
+    """Spec 2.2.3; fields checked in the table's order, then the result text (D10)."""
+    values = {field: fields.required_str(obj, field) for field in FACE_RESULT_FIELDS}
+    text = values["faceWriteResult"]
     if text != SUCCESS_TEXT and FAILURE_MARK not in text:
         raise InvalidRequest(
             "faceWriteResult", 'faceWriteResult 应为 "成功" 或包含 "失败" 的文本 (如 "失败：原因")'
         )
     return FaceResult(
-        work_order=fields.required_str(obj, "workOrdNum"),
-        name=fields.required_str(obj, "name"),
-        account=fields.required_str(obj, "account"),
-        phone=fields.required_str(obj, "phone"),
-        city=fields.required_str(obj, "city"),
-        site=fields.required_str(obj, "site"),
-        room=fields.required_str(obj, "room"),
-        device_id=fields.required_str(obj, "deviceId"),
+        work_order=values["workOrdNum"],
+        name=values["name"],
+        account=values["account"],
+        phone=values["phone"],
+        city=values["city"],
+        site=values["site"],
+        room=values["room"],
+        device_id=values["deviceId"],
         result_text=text,
     )
 

@@ -66,7 +66,7 @@ def parse(body: bytes) -> Envelope:
     if not isinstance(value, dict) or "code" not in value:
         raise EnvelopeError("answer is not an envelope object with a code")
     code = value["code"]
-    if not isinstance(code, str | int):
+    if isinstance(code, bool) or not isinstance(code, str | int):
         raise EnvelopeError("envelope code is neither a string nor a number")
     code = f"{code:02d}" if isinstance(code, int) else code
     desc = value.get("desc")

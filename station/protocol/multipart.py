@@ -33,6 +33,8 @@ def _quote(value: str) -> str:
 
 def encode(parts: list[Part], boundary: str | None = None) -> HttpBody:
     boundary = boundary or f"station-{secrets.token_hex(16)}"
+    if any(b"--" + boundary.encode("ascii") in part.value for part in parts):
+        raise ValueError(f"boundary {boundary!r} occurs in a part's value; choose another")
     chunks: list[bytes] = []
     for part in parts:
         disposition = f"form-data; name={_quote(part.name)}"

@@ -91,6 +91,7 @@ def _people_from(
     rows = grouped.get(array, {})
     if not rows:
         raise missing(f"{array}[0].{info}")
+    _check_indices(array, info, rows)
     people = []
     for index in sorted(rows):
         names = rows[index]
@@ -106,25 +107,46 @@ def _people_from(
     return tuple(people)
 
 
+def _check_indices(array: str, field: str, rows: Mapping[int, object]) -> None:
+    """Spring binds ``a[0]…a[n-1]``; a gap would become a null element on the platform."""
+    for expected, index in enumerate(sorted(rows)):
+        if index != expected:
+            raise missing(f"{array}[{expected}].{field}")
+
+
+def _rooms(grouped: dict[str, dict[int, dict[str, str]]], texts: Mapping[str, str]) -> list[str]:
+    rows = grouped.get("roomRelation", {})
+    if not rows:
+        raise missing("roomRelation[0].enterRoomName")
+    _check_indices("roomRelation", "enterRoomName", rows)
+    rooms = []
+    for index, row in sorted(rows.items()):
+        room = texts.get(row.get("enterRoomName", ""), "").strip()
+        if not room:
+            raise missing(f"roomRelation[{index}].enterRoomName")
+        rooms.append(room)
+    return rooms
+
+
 def parse_form(
     texts: Mapping[str, str], files: Mapping[str, bytes], max_bytes: int | None = None
 ) -> V1Push:
-    """Server side: validate a received v1.0 form (either notation); raises InvalidRequest."""
+    """Server side: validate a received v1.0 form (either notation); raises InvalidRequest.
+
+    Checked in the order of the spec's table (2.2.4), so the first problem is the one named.
+    """
     plain = dict(texts)
     grouped = _group({**texts, **files})
-    rooms = [
-        texts.get(row.get("enterRoomName", ""), "").strip()
-        for _, row in sorted(grouped.get("roomRelation", {}).items())
-    ]
-    if not rooms or not all(rooms):
-        raise missing("roomRelation[0].enterRoomName")
+    order_no = fields.required_str(plain, "orderNo")
+    register_time = fields.parse_datetime(
+        "registerTime", fields.required_str(plain, "registerTime")
+    )
+    city = fields.required_str(plain, "city")
     return V1Push(
-        order_no=fields.required_str(plain, "orderNo"),
-        register_time=fields.parse_datetime(
-            "registerTime", fields.required_str(plain, "registerTime")
-        ),
-        city=fields.required_str(plain, "city"),
-        rooms=tuple(rooms),
+        order_no=order_no,
+        register_time=register_time,
+        city=city,
+        rooms=tuple(_rooms(grouped, texts)),
         operators=_people_from(
             grouped, "operatorRelation", "operatorInfo", "operatorFace", texts, files, max_bytes
         ),

@@ -7,14 +7,18 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from station.protocol import InvalidRequest
 from station.protocol.callbacks import (
+    DOOR_OPEN_FIELDS,
+    FACE_RESULT_FIELDS,
     FaceResult,
     decode_body,
     parse_door_open,
     parse_face_result,
 )
+from tests.helpers.strategies import door_opens, face_results
 
 FACE = {
     "workOrdNum": "JF-20251222-0313",
@@ -134,3 +138,25 @@ def test_fingerprint_ignores_key_order() -> None:
     assert parse_face_result(reordered).fingerprint() == parse_face_result(FACE).fingerprint()
     other = parse_face_result({**FACE, "deviceId": "OTHER"})
     assert other.fingerprint() != parse_face_result(FACE).fingerprint()
+
+
+@settings(max_examples=80)
+@given(face_results, door_opens)
+def test_callbacks_round_trip_through_json_and_form(face: FaceResult, door: Any) -> None:
+    """Everything the simulator (or the platform) may send parses back to the same object."""
+    from urllib.parse import urlencode
+
+    face_json = json.dumps(face.to_json(), ensure_ascii=False).encode()
+    assert parse_face_result(decode_body(face_json, "application/json")) == face
+    assert list(face.to_json()) == list(FACE_RESULT_FIELDS)
+    door_form = urlencode(door.to_json()).encode()
+    assert parse_door_open(decode_body(door_form, "application/x-www-form-urlencoded")) == door
+    required = {name for name, needed in DOOR_OPEN_FIELDS if needed}
+    assert required <= set(door.to_json())
+
+
+def test_first_missing_field_in_table_order_is_named() -> None:
+    body = {k: v for k, v in FACE.items() if k not in ("phone", "faceWriteResult")}
+    with pytest.raises(InvalidRequest) as info:
+        parse_face_result(body)
+    assert info.value.field == "phone"
