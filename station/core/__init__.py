@@ -1,0 +1,1 @@
+"""The Qt-free core service (``Station``); import it from :mod:`station.service`."""
