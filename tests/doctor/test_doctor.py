@@ -237,3 +237,33 @@ def test_text_report_is_bilingual(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "What to do:" in out
     assert "problem(s) block operation" in out
     assert "中文字体 / CJK font" in out
+
+
+def test_database_schema_current_behind_and_newer(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import text
+
+    from station.store.engine import make_engine
+    from station.store.migrate import head_revision, migrate
+
+    config = write_config(tmp_path / "s.toml", Settings())
+    _, checks = run_doctor(capsys, config, data_dir, "--skip", "platform")
+    assert checks["database"]["status"] == "ok"
+    assert "does not exist yet" in checks["database"]["detail_en"]
+    assert not (data_dir / "station.db").exists()  # the doctor never creates it
+
+    engine = make_engine(f"sqlite:///{data_dir / 'station.db'}")
+    migrate(engine, data_dir / "station.db")
+    _, checks = run_doctor(capsys, config, data_dir, "--skip", "platform")
+    assert checks["database"]["status"] == "ok"
+    assert f"schema revision {head_revision()}, current" in checks["database"]["detail_en"]
+
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'from_the_future'"))
+    engine.dispose()
+    code, checks = run_doctor(capsys, config, data_dir, "--skip", "platform", "--skip", "camera")
+    assert code == 1
+    assert checks["database"]["status"] == "fail"
+    assert "newer than this build" in checks["database"]["detail_en"]
+    assert "restore a backup" in checks["database"]["fix_en"]
