@@ -1,21 +1,19 @@
-"""Camera and face-detector checks (DESIGN §5): the configured source gives a frame, the detector
-model that an installed package ships loads offline.
+"""Camera and face-detector checks (DESIGN §5), through the camera pipeline's own API.
 
-``[camera].source`` is a webcam index (``"0"``), a video file, a folder of stills or
-``"synthetic"`` (config.py). A synthetic source is a warning: fine for a demo, not for a kiosk.
+The camera check opens ``[camera].source`` exactly as the preview does
+(``station.camera.sources.capture_factory``) and reads one frame. A synthetic source is a
+warning: fine for a demo, not for a kiosk. The detector check builds the pipeline's
+``FaceDetector`` (Haar cascades shipped by opencv-contrib, or the configured YuNet model) and
+runs it on the demo face still, so "loaded" also means "finds a face".
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from station.config import Settings
 from station.doctor import Finding, finding
 
 CAMERA_TITLE = ("摄像头", "camera")
 DETECTOR_TITLE = ("人脸检测模型", "face detector")
-CASCADE = "haarcascade_frontalface_alt2.xml"
-STILL_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
 
 _FIX_CAMERA = (
     "检查摄像头连接与驱动，确认没有其他程序占用；或在 [camera].source 填写正确的设备序号、视频文件或图片目录",
@@ -23,20 +21,24 @@ _FIX_CAMERA = (
 )
 
 
-def _first_frame(source: str | int) -> bool:
+def _one_frame(settings: Settings) -> tuple[str, bool]:
     import cv2
+
+    from station.camera.sources import capture_factory
 
     quiet = cv2.utils.logging
     level = quiet.getLogLevel()
     quiet.setLogLevel(quiet.LOG_LEVEL_ERROR)  # the finding explains; no V4L2 warnings on stderr
-    capture = cv2.VideoCapture(source)
     try:
-        if not capture.isOpened():
-            return False
-        ok, frame = capture.read()
-        return bool(ok) and frame is not None
+        name, factory = capture_factory(settings.camera)
+        capture = factory()
+        if capture is None:
+            return name, False
+        try:
+            return name, capture.read() is not None
+        finally:
+            capture.close()
     finally:
-        capture.release()
         quiet.setLogLevel(level)
 
 
@@ -56,53 +58,19 @@ def check_camera(settings: Settings) -> Finding:
                 'set [camera].source to the webcam index, e.g. "0", before use at a kiosk',
             ),
         )
-    if source.isdigit():
-        if _first_frame(int(source)):
-            return finding(
-                "camera",
-                CAMERA_TITLE,
-                "ok",
-                (f"摄像头 {source} 可打开并出图", f"webcam {source} opens and gives frames"),
-            )
+    name, ok = _one_frame(settings)
+    if ok:
         return finding(
-            "camera",
-            CAMERA_TITLE,
-            "fail",
-            (f"无法打开摄像头 {source}", f"cannot open webcam {source}"),
-            _FIX_CAMERA,
-        )
-    path = Path(source)
-    if path.is_dir():
-        stills = [p for p in path.iterdir() if p.suffix.lower() in STILL_SUFFIXES]
-        if stills:
-            return finding(
-                "camera",
-                CAMERA_TITLE,
-                "ok",
-                (
-                    f"图片目录 {path}：{len(stills)} 张",
-                    f"folder of stills {path}: {len(stills)} images",
-                ),
-            )
-        return finding(
-            "camera",
-            CAMERA_TITLE,
-            "fail",
-            (f"图片目录 {path} 中没有图片", f"folder {path} holds no images"),
-            _FIX_CAMERA,
-        )
-    if path.is_file() and _first_frame(str(path)):
-        return finding(
-            "camera",
-            CAMERA_TITLE,
-            "ok",
-            (f"视频文件 {path} 可读取", f"video file {path} is readable"),
+            "camera", CAMERA_TITLE, "ok", (f"{name} 可打开并出图", f"{name} opens and gives frames")
         )
     return finding(
         "camera",
         CAMERA_TITLE,
         "fail",
-        (f"摄像头来源 {source!r} 无法打开", f"camera source {source!r} cannot be opened"),
+        (
+            f"无法打开摄像头来源 {source!r}（{name}）",
+            f"cannot open camera source {source!r} ({name})",
+        ),
         _FIX_CAMERA,
     )
 
@@ -110,40 +78,56 @@ def check_camera(settings: Settings) -> Finding:
 def check_detector(settings: Settings) -> Finding:
     import cv2
 
-    model = settings.camera.dnn_model
-    if model:
-        if not Path(model).is_file():
-            return finding(
-                "detector",
-                DETECTOR_TITLE,
-                "fail",
-                (
-                    f"[camera].dnn_model 指定的模型 {model} 不存在",
-                    f"the model named by [camera].dnn_model, {model}, does not exist",
-                ),
-                (
-                    "修正路径，或留空以使用自带的 Haar 级联模型",
-                    "fix the path, or leave it empty to use the bundled Haar cascades",
-                ),
-            )
-        return finding(
-            "detector",
-            DETECTOR_TITLE,
-            "ok",
-            (f"DNN 模型 {Path(model).name}", f"DNN model {Path(model).name}"),
-        )
-    folder = getattr(getattr(cv2, "data", None), "haarcascades", "")
-    path = Path(folder) / CASCADE if folder else Path(CASCADE)
-    classifier = cv2.CascadeClassifier(str(path)) if path.is_file() else None
-    if classifier is None or classifier.empty():
+    from station.camera.detect import DetectorError, FaceDetector
+    from station.demo.media import face_stills
+
+    try:
+        detector = FaceDetector(settings.camera.dnn_model)
+    except DetectorError as exc:
+        configured = bool(settings.camera.dnn_model)
         return finding(
             "detector",
             DETECTOR_TITLE,
             "fail",
-            (f"找不到或无法加载 {CASCADE}", f"{CASCADE} is missing or does not load"),
+            (f"人脸检测模型无法加载：{exc}", f"the face detector does not load: {exc}"),
             (
-                "安装 opencv-contrib-python-headless（它附带 Haar 级联模型；opencv-python 5.x 不带）",
-                "install opencv-contrib-python-headless (it ships the Haar cascades; opencv-python 5.x does not)",
+                "修正 [camera].dnn_model 的路径，或留空以使用自带的 Haar 级联模型"
+                if configured
+                else "安装 opencv-contrib-python-headless（它附带 Haar 级联模型；opencv-python 5.x 不带）",
+                "fix the path in [camera].dnn_model, or leave it empty to use the bundled Haar cascades"
+                if configured
+                else "install opencv-contrib-python-headless (it ships the Haar cascades; opencv-python 5.x does not)",
             ),
         )
-    return finding("detector", DETECTOR_TITLE, "ok", (f"已加载 {CASCADE}", f"{CASCADE} loaded"))
+    try:
+        image = cv2.imread(str(face_stills()[0]))
+    except FileNotFoundError:
+        image = None
+    if image is None:
+        return finding(
+            "detector", DETECTOR_TITLE, "ok", (f"{detector.kind} 已加载", f"{detector.kind} loaded")
+        )
+    faces = detector.detect(image, settings.photo.min_face_px)
+    if len(faces) != 1:
+        return finding(
+            "detector",
+            DETECTOR_TITLE,
+            "fail",
+            (
+                f"{detector.kind} 已加载，但在样例照片中找到 {len(faces)} 张人脸（应为 1）",
+                f"{detector.kind} loads but finds {len(faces)} faces in the sample photo (expected 1)",
+            ),
+            (
+                "检查 [camera].dnn_model 是否为 YuNet 模型，以及 [photo].min_face_px 是否过大",
+                "check that [camera].dnn_model is a YuNet model and that [photo].min_face_px is not too large",
+            ),
+        )
+    return finding(
+        "detector",
+        DETECTOR_TITLE,
+        "ok",
+        (
+            f"{detector.kind} 已加载，样例照片中检出人脸",
+            f"{detector.kind} loaded and finds the face in the sample photo",
+        ),
+    )

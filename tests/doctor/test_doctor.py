@@ -207,7 +207,13 @@ def test_no_camera_and_missing_model(
     assert checks["camera"]["status"] == "fail"
     assert "[camera].source" in checks["camera"]["fix_en"]
     assert checks["detector"]["status"] == "fail"
-    assert "[camera].dnn_model" in checks["detector"]["detail_en"]
+    assert "[camera].dnn_model" in checks["detector"]["fix_en"]
+    assert "does not exist" in checks["detector"]["detail_en"]
+
+    s.camera.source = "97"  # a webcam index no machine here has
+    _, checks = run_doctor(capsys, write_config(tmp_path / "s.toml", s), data_dir)
+    assert checks["camera"]["status"] == "fail"
+    assert "webcam 97" in checks["camera"]["detail_en"]
 
     s.camera.source, s.camera.dnn_model = "synthetic", ""
     _, checks = run_doctor(capsys, write_config(tmp_path / "s.toml", s), data_dir)
