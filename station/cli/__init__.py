@@ -24,6 +24,10 @@ COMMAND_MODULES = [
     "station.cli.doctor",
     "station.cli.sim",
     "station.cli.check_photo",
+    "station.cli.catalog",
+    "station.cli.export",
+    "station.cli.purge",
+    "station.cli.gui",
 ]
 
 

@@ -8,10 +8,13 @@ retention period is over (issue 7 §3) the body is rewritten without its persona
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 PERSONAL_FIELDS = ("name", "account", "phone")
+# Also v1.0's operatorRelation[i].operatorInfo / .contact / escortInfo (D6), in any notation.
+_PERSONAL_KEY = re.compile(r"(?:^|[.\[])(?:name|account|phone|operatorInfo|escortInfo|contact)\]?$")
 SCRUBBED = b'{"_scrubbed": "unreadable body removed by retention"}'
 
 
@@ -36,11 +39,7 @@ def scrub_body(body: bytes, content_type: str = "") -> bytes:
     fields = parse_body(body, content_type)
     if fields is None:
         return SCRUBBED
-    changed = False
-    for key in PERSONAL_FIELDS:
-        if fields.get(key):
-            fields[key] = ""
-            changed = True
+    fields, changed = scrub_json(fields)
     if not changed:
         return body
     if "x-www-form-urlencoded" in content_type.lower():
@@ -51,3 +50,21 @@ def scrub_body(body: bytes, content_type: str = "") -> bytes:
 def text_field(fields: dict[str, Any] | None, key: str) -> str:
     value = (fields or {}).get(key)
     return value if isinstance(value, str) else ""
+
+
+def scrub_json(value: Any) -> tuple[Any, bool]:
+    """``value`` with every personal field (at any depth) emptied, and whether anything was."""
+    if isinstance(value, dict):
+        changed = False
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if isinstance(key, str) and _PERSONAL_KEY.search(key) and item not in ("", None):
+                out[key], changed = "", True
+            else:
+                out[key], sub = scrub_json(item)
+                changed = changed or sub
+        return out, changed
+    if isinstance(value, list):
+        items = [scrub_json(item) for item in value]
+        return [item for item, _ in items], any(sub for _, sub in items)
+    return value, False
