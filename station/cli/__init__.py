@@ -27,7 +27,6 @@ COMMAND_MODULES = [
     "station.cli.catalog",
     "station.cli.export",
     "station.cli.purge",
-    "station.cli.gui",
 ]
 
 
