@@ -64,7 +64,9 @@ def test_register_stores_everything_before_any_push(core: Core) -> None:
         ({"consent": False}, "consent"),
     ],
 )
-def test_register_refuses_bad_fields_by_name(core: Core, change: dict, field: str) -> None:
+def test_register_refuses_bad_fields_by_name(
+    core: Core, change: dict[str, object], field: str
+) -> None:
     with pytest.raises(FormError) as caught:
         core.station.register(form(**change))
     assert caught.value.field == field

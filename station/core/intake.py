@@ -7,6 +7,7 @@ caller to publish after the commit.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -83,31 +84,31 @@ def face_result(
     now: datetime,
     policy: rules.RetryPolicy,
 ) -> Intake:
-    fingerprint = result.fingerprint()
+    """D12 with re-pushes: a result has no id or time of its own, so the result of a re-push
+    has the same content as the result of the first push. A duplicate is therefore the same
+    content for the same push of that device: the fingerprint is scoped by the matched
+    device's answered-push count (``pushes``)."""
+    found = {
+        c.registration_id: c
+        for c, _ in _candidates(session, result.work_order, result.device_id, None)
+    }
+    chosen = pick(list(found.values()), phone=result.phone, name=result.name, require_device=True)
+    target = _target(session, chosen.registration_id, result.device_id) if chosen else None
+    scope = f"{target.id}/{target.pushes}" if target is not None else "unmatched"
+    fingerprint = hashlib.sha256(f"{result.fingerprint()}:{scope}".encode()).hexdigest()
     seen = _duplicate(session, fingerprint)
     if seen is not None:
         return Intake(seen, [])
     inbox = _inbox(session, raw, fingerprint)
-    found = dict(
-        (c.registration_id, (c, r))
-        for c, r in _candidates(session, result.work_order, result.device_id, None)
-    )
-    chosen = pick(
-        [c for c, _ in found.values()], phone=result.phone, name=result.name, require_device=True
-    )
-    target = _target(session, chosen.registration_id, result.device_id) if chosen else None
     if chosen is None or target is None:
         inbox.effect = "unmatched"
         return Intake(CallbackOutcome(duplicate=False, matched=False), [])
-    inbox.matched, inbox.registration_id, inbox.device_target_id = (
-        True,
-        chosen.registration_id,
-        target.id,
-    )
+    inbox.matched, inbox.registration_id = True, chosen.registration_id
+    inbox.device_target_id = target.id
     events: list[Event] = []
     nxt = rules.after_result(target_of(target), result.success, result.result_text, now, policy)
     if nxt is not None and apply_target(target, nxt, now):
-        inbox.effect = f"{nxt.state.value}"
+        inbox.effect = nxt.state.value
         events.append(
             DeviceStateChanged(
                 target.registration_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from station.app import Core, build_core
 from station.config import Settings, parse_settings
@@ -80,3 +81,8 @@ def door(
 
 def make_core(data_dir: Path, clock: Clock | None = None, **sections: dict[str, Any]) -> Core:
     return build_core(settings(**sections), data_dir, clock or FakeClock(START))
+
+
+def local_today() -> date:
+    """Today at the station (Asia/Shanghai), for tests that run on the real clock."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
