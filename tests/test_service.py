@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -65,7 +66,7 @@ def test_register_stores_everything_before_any_push(core: Core) -> None:
     ],
 )
 def test_register_refuses_bad_fields_by_name(
-    core: Core, change: dict[str, object], field: str
+    core: Core, change: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(FormError) as caught:
         core.station.register(form(**change))

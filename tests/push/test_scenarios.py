@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from station.domain.events import Event, PlatformPaused, PlatformResumed
 from station.sim import SimConfig
@@ -85,7 +85,7 @@ def test_flaky_platform_backs_off_then_succeeds(data_dir: Path) -> None:
         reg = register(c, ("ACC1",))
         c.wait_states(reg, {"ACC1": "written"}, timeout=20)
         with c.core.store.transaction() as session:
-            attempts = list(session.exec(select(PushAttempt).order_by(PushAttempt.id)))
+            attempts = list(session.exec(select(PushAttempt).order_by(col(PushAttempt.id))))
         assert [a.outcome for a in attempts][:2] == ["transient", "transient"]
         assert attempts[0].http_status == 500
         assert attempts[0].code == "21"
