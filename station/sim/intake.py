@@ -6,6 +6,7 @@ the field; it also fills ``record`` with what was received, the pictures replace
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -51,10 +52,10 @@ def _describe_part(part: multipart.Part) -> dict[str, Any]:
         described["value"] = summarize_jpeg(part.value)
     else:
         text = part.value.decode("utf-8", "replace")
-        try:
-            described["value"] = redact(json.loads(text))
-        except json.JSONDecodeError:
-            described["value"] = redact(text)
+        described["value"] = redact(text)
+        if part.name == "data" or "json" in (part.content_type or ""):
+            with contextlib.suppress(json.JSONDecodeError):
+                described["value"] = redact(json.loads(text))
     return described
 
 
