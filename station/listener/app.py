@@ -173,7 +173,7 @@ async def _callback(request: web.Request, kind: CallbackKind) -> web.StreamRespo
         received_at=ctx.clock.now(),
     )
     outcome = await _store(ctx, parsed, raw)
-    log.info(
+    log.debug(  # the core logs each stored callback at INFO (work order and device only)
         "%s callback from %s work_order=%s device=%s%s matched=%s duplicate=%s%s",
         kind,
         peer,

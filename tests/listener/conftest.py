@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from station.app import Core
 from station.listener import Listener
 from tests.listener.core import make_core
 from tests.listener.harness import plain_settings, running
@@ -17,7 +17,7 @@ from tests.listener.harness import plain_settings, running
 @dataclass
 class Live:
     listener: Listener
-    core: Any
+    core: Core
 
     @property
     def url(self) -> str:
@@ -25,7 +25,16 @@ class Live:
 
 
 @pytest.fixture
-def live(data_dir: Path) -> Iterator[Live]:
-    core = make_core(data_dir)
-    with running(plain_settings(), core) as listener:
+def core(data_dir: Path) -> Iterator[Core]:
+    """The real core on a fresh SQLite file (push worker not started)."""
+    built = make_core(data_dir)
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+@pytest.fixture
+def live(core: Core) -> Iterator[Live]:
+    with running(plain_settings(), core.station) as listener:
         yield Live(listener, core)

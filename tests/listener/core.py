@@ -1,35 +1,24 @@
-"""The core the listener tests store into. TEMPORARY in-memory stand-in until station.service lands."""
+"""The real core the listener tests store into: build_core → Station on a SQLite file."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from station.domain.callbacks import CallbackOutcome, RawCallback
-from station.protocol.callbacks import DoorOpen, FaceResult
+from sqlalchemy import func
+from sqlmodel import select
+
+from station.app import Core, build_core
+from station.config import Settings
+from station.domain.clock import Clock
+from station.store.tables import CallbackInbox
 
 
-class _Core:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.seen: dict[str, RawCallback] = {}
-
-    def _record(self, fp: str, raw: RawCallback) -> CallbackOutcome:
-        with self.lock:
-            dup = fp in self.seen
-            self.seen.setdefault(fp, raw)
-        return CallbackOutcome(duplicate=dup, matched=False)
-
-    def record_face_result(self, result: FaceResult, raw: RawCallback) -> CallbackOutcome:
-        return self._record(result.fingerprint(), raw)
-
-    def record_door_open(self, event: DoorOpen, raw: RawCallback) -> CallbackOutcome:
-        return self._record(event.fingerprint(), raw)
+def make_core(data_dir: Path, clock: Clock | None = None, settings: Settings | None = None) -> Core:
+    """The real core (its push worker is not started); close it with ``core.close()``."""
+    return build_core(settings or Settings(), data_dir, clock)
 
 
-def make_core(data_dir: Path) -> _Core:
-    return _Core()
-
-
-def stored_callbacks(core: _Core) -> int:
-    return len(core.seen)
+def stored_callbacks(core: Core) -> int:
+    """How many callbacks the core has in its inbox (raw, audit)."""
+    with core.store.transaction() as session:
+        return int(session.exec(select(func.count()).select_from(CallbackInbox)).one())

@@ -13,13 +13,15 @@ from tests.listener.harness import plain_settings
 async def main(data_dir: Path) -> None:
     from station.listener import Listener
 
-    listener = Listener(plain_settings(), make_core(data_dir))
+    core = make_core(data_dir)
+    listener = Listener(plain_settings(), core.station)
     await listener.start()
     print(f"PORT {listener.port}", flush=True)
     try:
         await asyncio.Event().wait()
     finally:
         await listener.stop()
+        core.close()
 
 
 if __name__ == "__main__":

@@ -69,8 +69,11 @@ bodies = st.one_of(
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     core = make_core(tmp_path_factory.mktemp("data"))
-    with running(plain_settings(), core) as listener:
-        yield listener.base_url
+    try:
+        with running(plain_settings(), core.station) as listener:
+            yield listener.base_url
+    finally:
+        core.close()
 
 
 def _expected(path: str, body: bytes, content_type: str) -> dict[str, str]:

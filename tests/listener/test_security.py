@@ -15,13 +15,14 @@ import pytest
 import requests
 import trustme
 
+from station.app import Core
 from station.config import ConfigError
 from station.domain.clock import FakeClock
 from station.listener.tls import server_context
 from station.protocol import signing
 from station.protocol.callbacks import FACE_RESULT_PATH
 from tests.helpers import tls as test_tls
-from tests.listener.core import make_core, stored_callbacks
+from tests.listener.core import stored_callbacks
 from tests.listener.harness import FACE, plain_settings, running
 
 BODY = json.dumps(FACE, ensure_ascii=False).encode()
@@ -46,11 +47,8 @@ def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-def test_caller_outside_allow_list_is_refused(
-    data_dir: Path, logs: pytest.LogCaptureFixture
-) -> None:
-    core = make_core(data_dir)
-    with running(plain_settings(allow=["10.0.0.0/8"]), core) as listener:
+def test_caller_outside_allow_list_is_refused(core: Core, logs: pytest.LogCaptureFixture) -> None:
+    with running(plain_settings(allow=["10.0.0.0/8"]), core.station) as listener:
         response = _post(listener.base_url)
         assert response.json() == REFUSED
         assert response.status_code == 200
@@ -61,16 +59,14 @@ def test_caller_outside_allow_list_is_refused(
     _assert_log_has_no_body(logs)
 
 
-def test_default_allow_list_accepts_loopback(data_dir: Path) -> None:
-    core = make_core(data_dir)
-    with running(plain_settings(), core) as listener:
+def test_default_allow_list_accepts_loopback(core: Core) -> None:
+    with running(plain_settings(), core.station) as listener:
         assert _post(listener.base_url).json()["code"] == "00"
     assert stored_callbacks(core) == 1
 
 
-def test_token(data_dir: Path, logs: pytest.LogCaptureFixture) -> None:
-    core = make_core(data_dir)
-    with running(plain_settings(token="s3cret-token"), core) as listener:
+def test_token(core: Core, logs: pytest.LogCaptureFixture) -> None:
+    with running(plain_settings(token="s3cret-token"), core.station) as listener:
         assert _post(listener.base_url).json() == REFUSED
         assert _post(listener.base_url, {"X-Auth-Token": "wrong"}).json() == REFUSED
         assert stored_callbacks(core) == 0
@@ -83,11 +79,10 @@ def test_token(data_dir: Path, logs: pytest.LogCaptureFixture) -> None:
     _assert_log_has_no_body(logs)
 
 
-def test_hmac_signature_and_skew(data_dir: Path, logs: pytest.LogCaptureFixture) -> None:
+def test_hmac_signature_and_skew(core: Core, logs: pytest.LogCaptureFixture) -> None:
     clock = FakeClock()
     now = clock.now().timestamp()
-    core = make_core(data_dir)
-    with running(plain_settings(hmac_secret="k3y"), core, clock) as listener:
+    with running(plain_settings(hmac_secret="k3y"), core.station, clock) as listener:
         url = listener.base_url
 
         def signed(at: float, secret: str = "k3y", body: bytes = BODY) -> dict[str, str]:  # noqa: S107
@@ -109,11 +104,10 @@ def test_hmac_signature_and_skew(data_dir: Path, logs: pytest.LogCaptureFixture)
     _assert_log_has_no_body(logs)
 
 
-def test_token_and_hmac_together(data_dir: Path) -> None:
+def test_token_and_hmac_together(core: Core) -> None:
     clock = FakeClock()
-    core = make_core(data_dir)
     settings = plain_settings(token="t", hmac_secret="k")
-    with running(settings, core, clock) as listener:
+    with running(settings, core.station, clock) as listener:
         headers = signing.auth_headers("t", "k", BODY, clock.now().timestamp())
         assert _post(listener.base_url, headers).json()["code"] == "00"
         headers["X-Auth-Token"] = "u"
@@ -133,10 +127,9 @@ def _tls_settings(pki: test_tls.TestPKI, mutual: bool) -> dict[str, str]:
 
 
 def test_https_with_the_test_ca(
-    data_dir: Path, pki: test_tls.TestPKI, logs: pytest.LogCaptureFixture
+    core: Core, pki: test_tls.TestPKI, logs: pytest.LogCaptureFixture
 ) -> None:
-    core = make_core(data_dir)
-    with running(plain_settings(**_tls_settings(pki, False)), core) as listener:
+    with running(plain_settings(**_tls_settings(pki, False)), core.station) as listener:
         assert listener.base_url.startswith("https://")
         assert _post(listener.base_url, verify=str(pki.ca_file)).json()["code"] == "00"
         with pytest.raises(requests.exceptions.SSLError):
@@ -144,8 +137,8 @@ def test_https_with_the_test_ca(
     assert not any("plain HTTP" in r.getMessage() for r in logs.records)
 
 
-def test_plain_http_is_warned(data_dir: Path, logs: pytest.LogCaptureFixture) -> None:
-    with running(plain_settings(), make_core(data_dir)):
+def test_plain_http_is_warned(core: Core, logs: pytest.LogCaptureFixture) -> None:
+    with running(plain_settings(), core.station):
         pass
     warnings = [r for r in logs.records if r.levelno == logging.WARNING]
     assert any("plain HTTP" in r.getMessage() for r in warnings)
@@ -157,14 +150,13 @@ def test_tls_below_1_2_is_refused(pki: test_tls.TestPKI) -> None:
     assert context.minimum_version == ssl.TLSVersion.TLSv1_2
 
 
-def test_mutual_tls(data_dir: Path, pki: test_tls.TestPKI, tmp_path: Path) -> None:
+def test_mutual_tls(core: Core, pki: test_tls.TestPKI, tmp_path: Path) -> None:
     stranger = trustme.CA().issue_cert("intruder@example.test")
     stranger_pem = tmp_path / "stranger.pem"
     stranger_pem.write_bytes(
         stranger.private_key_pem.bytes() + b"".join(b.bytes() for b in stranger.cert_chain_pems)
     )
-    core = make_core(data_dir)
-    with running(plain_settings(**_tls_settings(pki, True)), core) as listener:
+    with running(plain_settings(**_tls_settings(pki, True)), core.station) as listener:
         url, ca = listener.base_url, str(pki.ca_file)
         with pytest.raises(requests.exceptions.ConnectionError):
             _post(url, verify=ca)  # no client certificate
