@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "station.cli.catalog",
     "station.cli.export",
     "station.cli.purge",
+    "station.cli.gui",
 ]
 
 
