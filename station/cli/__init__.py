@@ -28,6 +28,10 @@ COMMAND_MODULES = [
     "station.cli.export",
     "station.cli.purge",
     "station.cli.gui",
+    "station.cli.register",
+    "station.cli.status",
+    "station.cli.not_effective",
+    "station.cli.serve",
 ]
 
 
