@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli_w
@@ -58,7 +59,7 @@ def register_args(data_dir: Path, photo: Path, *extra: str) -> list[str]:
     ]
 
 
-def status_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+def status_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     assert main(["status", "--json", "--data-dir", str(data_dir)]) == 0
     return json.loads(capsys.readouterr().out)
 
