@@ -151,7 +151,10 @@ class PushClient:
             env, problem = None, str(exc)
         code = env.code if env else None
         desc = _short(env.desc) if env else ""
-        if status >= 500 or env is None:
+        v1_mode = self.platform.protocol == "v1"
+        # v3: HTTP 5xx is transient (D5). v1: the synchronous answer is the write result, so
+        # any envelope that is not 00 (also 21 on HTTP 500) is a failure re-push (D4).
+        if env is None or (status >= 500 and not v1_mode):
             what = f"HTTP {status}" + (f" {code} {desc}" if env else f" ({problem})")
             return PushResult(
                 Answer.TRANSIENT,
@@ -165,7 +168,7 @@ class PushClient:
                 duration_ms=duration,
             )
         kind = envelope.outcome(env.code)
-        if self.platform.protocol == "v1":
+        if v1_mode:
             answer = {
                 envelope.Outcome.ACCEPTED: Answer.WRITTEN,
                 envelope.Outcome.PAUSED: Answer.PAUSED,
