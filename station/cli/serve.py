@@ -16,6 +16,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 from station.cli.common import EXIT_FAILURE, EXIT_OK, load_context
+from station.config import ConfigError
 
 if TYPE_CHECKING:
     from station.app import Core
@@ -32,8 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def headless_services(core: Core) -> list[Service]:
-    """What ``station serve`` runs; the listener teammate appends the listener here."""
-    return [core.worker.run]
+    """What ``station serve`` runs: the push worker and the callback listener (D7).
+
+    The listener is built here, so a bad [listener] TLS setting fails before anything runs."""
+    from station.listener import Listener
+
+    listener = Listener(core.settings.listener, core.station, core.clock)
+    return [core.worker.run, listener.serve]
 
 
 def log_events(core: Core) -> Callable[[], None]:
@@ -97,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         )
         try:
             asyncio.run(_main(core))
+        except ConfigError:
+            raise  # exit 2 naming the key (station.cli.main)
         except Exception:
             log.exception("station serve stopped on an error")
             return EXIT_FAILURE

@@ -11,6 +11,7 @@ request line) is answered with the envelope, code 23, and logged without its con
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,7 @@ from station.listener.tls import server_context
 from station.protocol.envelope import Code
 
 log = logging.getLogger(__name__)
-STORE_WORKERS = 4
+STORE_WORKERS = 1
 SHUTDOWN_TIMEOUT_S = 5.0
 
 
@@ -132,6 +133,14 @@ class Listener:
         policy = SecurityPolicy.from_settings(self._settings)
         mtls = " mtls=on" if self._settings.client_ca else ""
         log.info("listening on %s (%s%s)", self.base_url, policy.describe(), mtls)
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """A ``station serve`` service: listen until ``stop`` is set, then close the port."""
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
 
     async def stop(self) -> None:
         await self._runner.cleanup()
