@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 Point = tuple[float, float]
 _HAAR_WINDOW = 20  # the alt2 cascade's window: faces below it at detection scale are invisible
+_RELIABLE_PX = 24  # faces detect reliably from about this size at detection scale
 
 
 class DetectorError(Exception):
@@ -82,9 +83,9 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
 
 
 def detection_scale(width: int, height: int, detect_width: int, min_face_px: int) -> float:
-    """Scale for the detector: long side ≈ detect_width, but half min_face_px stays ≥ 20 px."""
+    """Scale for the detector: long side ≈ detect_width, but half min_face_px stays ≥ 24 px."""
     long_side = max(width, height)
-    keep_small = _HAAR_WINDOW / max(1.0, 0.5 * min_face_px)
+    keep_small = _RELIABLE_PX / max(1.0, 0.5 * min_face_px)
     return min(1.0, max(detect_width / long_side, keep_small))
 
 
@@ -104,22 +105,30 @@ class FaceDetector:
     def kind(self) -> str:
         return "yunet" if self._yunet is not None else "haar"
 
-    def detect(self, image: np.ndarray, min_face_px: int) -> list[Face]:
-        """Faces of at least half ``min_face_px``, largest first, in source pixels."""
+    def detect(self, image: np.ndarray, min_face_px: int, *, thorough: bool = True) -> list[Face]:
+        """Faces of at least half ``min_face_px``, largest first, in source pixels.
+
+        ``thorough`` (photos, captures): when nothing is found, look again at 1.5× the
+        detection scale, so that a small face is reported as too small rather than missing.
+        The live preview passes False to stay within a frame period."""
         height, width = image.shape[:2]
         scale = detection_scale(width, height, self.detect_width, min_face_px)
+        faces = self._detect_at(image, scale, min_face_px)
+        if not faces and thorough and scale < 1.0:
+            faces = self._detect_at(image, min(1.0, scale * 1.5), min_face_px)
+        return sorted(faces, key=lambda f: f.box.w * f.box.h, reverse=True)
+
+    def _detect_at(self, image: np.ndarray, scale: float, min_face_px: int) -> list[Face]:
         small = image if scale >= 1.0 else _resize(image, scale)
         if self._yunet is not None:
-            faces = self._detect_yunet(small, scale, min_face_px)
-        else:
-            faces = self._detect_haar(image, small, scale, min_face_px)
-        return sorted(faces, key=lambda f: f.box.w * f.box.h, reverse=True)
+            return self._detect_yunet(small, scale, min_face_px)
+        return self._detect_haar(image, small, scale, min_face_px)
 
     def looks_like_profile(self, image: np.ndarray, min_face_px: int) -> bool:
         """Whether a face turned sideways is in view (the profile cascade, both directions)."""
         height, width = image.shape[:2]
         scale = detection_scale(width, height, self.detect_width, min_face_px)
-        gray = cv2.equalizeHist(_gray(image if scale >= 1.0 else _resize(image, scale)))
+        gray = _gray(image if scale >= 1.0 else _resize(image, scale))
         min_side = max(_HAAR_WINDOW, round(0.5 * min_face_px * scale))
         for candidate in (gray, cv2.flip(gray, 1)):
             found = self._profile.detectMultiScale(candidate, 1.1, 5, minSize=(min_side, min_side))
@@ -130,9 +139,12 @@ class FaceDetector:
     def _detect_haar(
         self, image: np.ndarray, small: np.ndarray, scale: float, min_face_px: int
     ) -> list[Face]:
-        gray_small = cv2.equalizeHist(_gray(small))
+        gray_small = _gray(small)
         min_side = max(_HAAR_WINDOW, round(0.5 * min_face_px * scale))
         found = self._face.detectMultiScale(gray_small, 1.1, 4, minSize=(min_side, min_side))
+        if len(found) == 0 and _dim(gray_small):  # a dark or flat frame: stretch it and retry
+            stretched = cv2.equalizeHist(gray_small)
+            found = self._face.detectMultiScale(stretched, 1.1, 4, minSize=(min_side, min_side))
         gray = _gray(image)
         faces = []
         for x, y, w, h in found:
@@ -187,6 +199,11 @@ def _load_yunet(model_path: str) -> cv2.FaceDetectorYN:
         raise DetectorError(
             f"[camera] dnn_model: {path} is not a YuNet ONNX model OpenCV can load ({exc.msg})"
         ) from None
+
+
+def _dim(gray: np.ndarray) -> bool:
+    mean, std = cv2.meanStdDev(gray)
+    return bool(mean[0, 0] < 80 or std[0, 0] < 35)
 
 
 def _gray(image: np.ndarray) -> np.ndarray:

@@ -26,6 +26,9 @@ from station.config import CameraSettings, PhotoSettings
 
 log = logging.getLogger(__name__)
 
+#: Face-less frames between two looks for a turned face (the profile cascade costs a detection).
+PROFILE_EVERY = 5
+
 
 @dataclass(frozen=True)
 class LiveStatus:
@@ -75,12 +78,29 @@ class LiveEvaluator:
         self._good_since: float | None = None
         self._best: _Best | None = None
         self._armed = True
+        self._faceless = 0
+        self._profile_seen = False
         self.last_capture: PhotoVerdict | None = None
 
     def feed(self, frame: Frame) -> LiveStatus:
-        gate = evaluate(frame.image, self.photo, self.detector)
+        """Evaluate one frame (quick mode: one detection pass, the profile look every
+        ``PROFILE_EVERY`` face-less frames) and return the stable status."""
+        check_profile = self._faceless % PROFILE_EVERY == 0
+        gate = evaluate(
+            frame.image, self.photo, self.detector, check_profile=check_profile, thorough=False
+        )
+        frame_problems = gate.problems
+        if gate.face is None:
+            if check_profile:
+                self._profile_seen = P.NOT_FRONTAL in gate.problems
+            elif self._profile_seen:
+                found = (set(frame_problems) - {P.NO_FACE}) | {P.NOT_FRONTAL}
+                frame_problems = P.ordered(found)
+            self._faceless += 1
+        else:
+            self._faceless = 0
         ts = frame.timestamp
-        self._remember(ts, tuple(gate.problems))
+        self._remember(ts, tuple(frame_problems))
         self._update_verdict(ts, gate.ok)
         face = gate.face.box if gate.face is not None else None
         captured = None
@@ -99,7 +119,7 @@ class LiveEvaluator:
         if self._armed and self._ok and self.auto_capture_s > 0:
             progress = min(1.0, good_for / self.auto_capture_s)
         return LiveStatus(
-            self._ok, list(self._problems), face, good_for, progress, gate.problems, captured
+            self._ok, list(self._problems), face, good_for, progress, frame_problems, captured
         )
 
     def capture_now(self, frame: Frame | None = None) -> PhotoVerdict:
