@@ -24,7 +24,7 @@ from station.domain.events import DeviceStateChanged, PlatformPaused
 from station.domain.rules import RetryPolicy
 from station.listener import Listener
 from station.push.worker import PushWorker
-from station.ui import probes
+from station.ui import probes, tasks
 from station.ui.bridge import EventBridge
 from station.ui.camera_worker import CameraThread
 from station.ui.core import StationFacade
@@ -97,6 +97,15 @@ class GuiApp:
         await self.stop()
 
     async def stop(self) -> None:
+        self._refresh.stop()
+        current = asyncio.current_task()
+        for task in tasks.pending():
+            if task is not current:
+                task.cancel()
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
         if self.camera is not None:
             self.camera.stop()
             self.camera = None
