@@ -1,0 +1,99 @@
+"""``station purge`` on a real data dir, and the automatic retention loop (issue 7 §3)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from station.cli import main
+from station.domain.clock import FakeClock
+from station.privacy.scheduler import retention_loop
+from station.store.tables import Registration
+from tests.privacy.people import ALICE, BOB, DEVICES, face_result, open_core, register
+
+
+def dump(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_purge_command_dry_run_then_real(data_dir: Path, tmp_path: Path, capsys) -> None:
+    past = datetime.now(UTC) - timedelta(days=40)
+    with open_core(data_dir, FakeClock(past)) as core:
+        old = register(core, ALICE, day=past.date())
+    with open_core(data_dir, FakeClock(datetime.now(UTC))) as core:
+        fresh = register(
+            core, BOB, work_order="JF-NEW", day=datetime.now(UTC).date() + timedelta(days=1)
+        )
+    config = tmp_path / "station.toml"
+    config.write_text("", encoding="utf-8")
+    common = ["--config", str(config), "--data-dir", str(data_dir)]
+    db = data_dir / "station.db"
+    before, photos = dump(db), sorted((data_dir / "photos").iterdir())
+
+    assert main(["purge", "--dry-run", "--json", *common]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dry_run"] is True
+    assert [p["registration_id"] for p in report["photos"]] == [old]
+    assert report["anonymised"] == [{"registration_id": old, "work_order": "JF-20261203-0001"}]
+    assert dump(db) == before
+    assert sorted((data_dir / "photos").iterdir()) == photos
+
+    assert main(["purge", *common]) == 0
+    text = capsys.readouterr().out
+    assert "已删除 (deleted): 1" in text
+    assert "WAL checkpoint: truncated" in text
+    conn = sqlite3.connect(db)
+    rows = dict(conn.execute("select id, name from registration").fetchall())
+    conn.close()
+    assert rows == {old: "", fresh: BOB.name}
+    assert len(list((data_dir / "photos").glob("*.bin"))) == 1  # BOB's stays
+
+    assert main(["purge", "--json", *common]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["photos"], again["anonymised"]) == ([], [])
+
+
+def test_retention_loop_runs_at_start_and_then_periodically(data_dir: Path) -> None:
+    clock = FakeClock(datetime(2026, 12, 3, 2, 0, tzinfo=UTC))
+    with open_core(data_dir, clock) as core:
+        first = register(core, ALICE, day=datetime(2026, 12, 10).date())
+        for device in DEVICES:
+            face_result(core, ALICE, device)
+        clock.advance(25 * 3600)
+        second = register(core, BOB, work_order="JF-2", day=datetime(2026, 12, 10).date())
+        for device in DEVICES:
+            face_result(core, BOB, device, wo="JF-2")
+
+        def photo(reg_id: int) -> str | None:
+            with core.store.transaction() as session:
+                row = session.get(Registration, reg_id)
+                assert row is not None
+                return row.photo_ref
+
+        def wait(check, timeout: float = 10) -> None:
+            deadline = time.monotonic() + timeout
+            while not check():
+                assert time.monotonic() < deadline, "retention did not run in time"
+                time.sleep(0.02)
+
+        async def scenario() -> None:
+            task = asyncio.create_task(retention_loop(core, interval_s=0.05))
+            try:
+                await asyncio.to_thread(wait, lambda: photo(first) is None)
+                assert photo(second) is not None  # written 0 h ago: kept
+                clock.advance(25 * 3600)
+                await asyncio.to_thread(wait, lambda: photo(second) is None)
+            finally:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
+        asyncio.run(scenario())
+        assert list((data_dir / "photos").glob("*.bin")) == []
