@@ -67,16 +67,21 @@ def redact_headers(headers: dict[str, str]) -> dict[str, str]:
 class Recorder:
     """Thread-safe list of records, appended on the simulator's loop, read from any thread."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, keep: int = 10_000) -> None:
         self._records: list[Record] = []
+        self._keep = keep  # in memory; the JSON lines file keeps everything
+        self._seq = 0
         self._cond = threading.Condition()
         self._file = path.open("a", encoding="utf-8") if path else None
         self._waiters: list[asyncio.Future[None]] = []
 
     def add(self, record: Record) -> Record:
         with self._cond:
-            record = {"seq": len(self._records) + 1, "time": time.time(), **record}
+            self._seq += 1
+            record = {"seq": self._seq, "time": time.time(), **record}
             self._records.append(record)
+            if len(self._records) > self._keep:
+                del self._records[: len(self._records) - self._keep]
             if self._file is not None:
                 self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
                 self._file.flush()
@@ -87,8 +92,9 @@ class Recorder:
         return record
 
     def records(self, since: int = 0) -> list[Record]:
+        """Copies of the records whose ``seq`` is above ``since`` (the last 10 000 at most)."""
         with self._cond:
-            return [dict(r) for r in self._records[since:]]
+            return [dict(r) for r in self._records if r["seq"] > since]
 
     def clear(self) -> None:
         with self._cond:

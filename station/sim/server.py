@@ -97,6 +97,12 @@ class Simulator:
         self.scenario = scenario
         log.info("scenario is now %s (device overrides: %s)", scenario, self.device_scenarios)
 
+    def reset(self) -> None:
+        """Forget push counts (``-then-success``, ``flaky``), opened doors and the records."""
+        self.push_attempts.clear()
+        self.plan.reset()
+        self.recorder.clear()
+
     def set_callback_base_url(self, url: str) -> None:
         self.deliverer.base_url = url.rstrip("/")
 
@@ -223,8 +229,13 @@ class Simulator:
         return response
 
     async def _log(self, request: web.Request) -> web.Response:
-        since = int(request.query.get("since", "0") or 0)
-        return web.json_response(self.recorder.records(since), dumps=_dumps)
+        text = request.query.get("since", "0") or "0"
+        if not text.isdigit():
+            desc = "参数 since 应为非负整数 (记录序号 seq)"
+            return web.json_response(
+                envelope.make(Code.BAD_PARAMETERS, desc).to_json(), dumps=_dumps
+            )
+        return web.json_response(self.recorder.records(int(text)), dumps=_dumps)
 
     async def _scenario(self, request: web.Request) -> web.Response:
         try:
@@ -240,9 +251,7 @@ class Simulator:
         return web.json_response(envelope.make(Code.OK, data=state).to_json(), dumps=_dumps)
 
     async def _reset(self, request: web.Request) -> web.Response:
-        self.push_attempts.clear()
-        self.plan.reset()
-        self.recorder.clear()
+        self.reset()
         return web.json_response(envelope.make(Code.OK).to_json(), dumps=_dumps)
 
 

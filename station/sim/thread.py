@@ -42,6 +42,14 @@ class SimHandle:
 
         self._call(switch())
 
+    def reset(self) -> None:
+        """Forget push counts, opened doors and the records (between tests sharing one sim)."""
+
+        async def reset() -> None:
+            self.sim.reset()
+
+        self._call(reset())
+
     def records(self, kind: str | None = None, direction: str | None = None) -> list[Record]:
         return self.sim.records(kind, direction)
 

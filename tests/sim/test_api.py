@@ -77,3 +77,37 @@ def test_async_api_on_one_loop() -> None:
             await receiver.stop()
 
     assert asyncio.run(main()) == ["失败：图片质量不合格"]
+
+
+def test_log_endpoint_since_and_reset() -> None:
+    with run_simulator_in_thread(
+        SimConfig(callback_base_url="http://127.0.0.1:9", scenario="fail-then-success")
+    ) as sim:
+        body = addface.encode_request(PUSH)
+        headers = {"Content-Type": body.content_type}
+        for _ in range(2):
+            requests.post(
+                sim.base_url + addface.ADDFACE_PATH, data=body.body, headers=headers, timeout=10
+            )
+        log = requests.get(sim.base_url + "/_sim/log", timeout=10).json()
+        first_in = next(r["seq"] for r in log if r["kind"] == "addFace")
+        later = requests.get(sim.base_url + f"/_sim/log?since={first_in}", timeout=10).json()
+        assert [r["seq"] for r in later] == [r["seq"] for r in log if r["seq"] > first_in]
+        bad = requests.get(sim.base_url + "/_sim/log?since=x", timeout=10).json()
+        assert bad["code"] == "23"
+        assert "since" in bad["desc"]
+        assert sim.sim.plan.device_pushes[(PUSH.work_order, PUSH.phone, "20231201996901")] == 2
+        sim.reset()
+        assert sim.records() == []
+        assert not sim.sim.plan.device_pushes
+        assert requests.post(sim.base_url + "/_sim/reset", timeout=10).json()["code"] == "00"
+
+
+def test_records_in_memory_are_bounded() -> None:
+    from station.sim.recorder import Recorder
+
+    recorder = Recorder(keep=3)
+    for i in range(5):
+        recorder.add({"kind": "x", "i": i})
+    assert [r["seq"] for r in recorder.records()] == [3, 4, 5]
+    assert [r["i"] for r in recorder.records(since=4)] == [4]
