@@ -24,6 +24,7 @@ from station.sim import SimConfig, SimHandle, run_simulator_in_thread
 from station.ui import tasks
 from station.ui.app import GuiApp, GuiOptions
 from station.ui.i18n import translator
+from station.ui.window import MainWindow
 from tests.helpers.photos import astronaut
 
 CATALOG = (
@@ -74,7 +75,7 @@ def face_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = cv2.resize(astronaut(), size)
     for i in range(30):
         dx = 3 * math.sin(2 * math.pi * i / 30)
-        matrix = np.float32([[1, 0, dx], [0, 1, 0]])
+        matrix = np.array([[1, 0, dx], [0, 1, 0]], dtype=np.float32)
         writer.write(cv2.warpAffine(base, matrix, size, borderMode=cv2.BORDER_REPLICATE))
     writer.release()
     return path
@@ -119,7 +120,7 @@ class Gui:
     config_path: Path
 
     @property
-    def window(self):  # type: ignore[no-untyped-def]
+    def window(self) -> MainWindow:
         assert self.app.window is not None
         return self.app.window
 

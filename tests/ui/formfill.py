@@ -65,7 +65,9 @@ def type_person(
 def choose_place(qtbot: Any, page: RegisterPage, rooms: tuple[str, ...]) -> None:
     form = page.form
     form.city.setCurrentText("")
-    type_text(qtbot, form.city.lineEdit(), "咸阳市")
+    city_line = form.city.lineEdit()
+    assert city_line is not None
+    type_text(qtbot, city_line, "咸阳市")
     tick(form.sites, "咸阳秦都站点")
     for room in rooms:
         tick(form.rooms, room)

@@ -12,11 +12,11 @@ import re
 from typing import Any
 
 import pytest
-import requests
 from PySide6.QtCore import Qt
 
 from station.ui.models import DeviceTableModel
 from tests.ui.conftest import settings_for
+from tests.ui.doors import post_door
 from tests.ui.formfill import choose_place, consent, type_person
 
 pytestmark = pytest.mark.gui
@@ -44,7 +44,8 @@ def register_one(qtbot: Any, gui: Any, rooms: tuple[str, ...]) -> Any:
     consent(qtbot, page)
     # the camera's live gate passes the face and auto-captures it
     qtbot.waitUntil(lambda: page.photo.jpeg is not None, timeout=20_000)
-    assert page.photo.jpeg is not None and page.photo.jpeg.startswith(b"\xff\xd8")
+    assert page.photo.jpeg is not None
+    assert page.photo.jpeg.startswith(b"\xff\xd8")
     qtbot.waitUntil(page.submit.isEnabled, timeout=5000)
     qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: gui.window.current_key() == "progress", timeout=10_000)
@@ -75,7 +76,8 @@ def test_register_push_written_countdown_not_effective_and_board(qtbot, start_gu
 
     # "成功但未生效" on a written device schedules its re-push (D14) and it is written again
     button = card.button_for("ACC-1001")
-    assert button is not None and button.text() == "成功但未生效"
+    assert button is not None
+    assert button.text() == "成功但未生效"
     pushes_before = len(sim.records(kind="addFace", direction="in"))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: state_of(card, "ACC-1001") != "written", timeout=5000)
@@ -91,16 +93,19 @@ def test_register_push_written_countdown_not_effective_and_board(qtbot, start_gu
 
     # a door opened by the registered worker, and one opened with no work order
     board = gui.app.board_page
-    post_door(listener.base_url, work_order="JF-20261203-0001", device="ACC-1002", room=ROOM_1)
+    post_door(
+        qtbot, listener.base_url, work_order="JF-20261203-0001", device="ACC-1002", room=ROOM_1
+    )
     tile = board.tiles["ACC-1002"]
     qtbot.waitUntil(lambda: tile.last is not None, timeout=5000)
     assert tile.last.work_order == "JF-20261203-0001"
     assert tile.last.flags == ()
-    assert "138****1111" in tile.who.text() and "13800001111" not in tile.who.text()
+    assert "138****1111" in tile.who.text()
+    assert "13800001111" not in tile.who.text()
     assert tile.count.text() == "今日开门 1 次"
     assert tile.flashing
 
-    post_door(listener.base_url, work_order=None, device="ACC-1001", room=ROOM_1)
+    post_door(qtbot, listener.base_url, work_order=None, device="ACC-1001", room=ROOM_1)
     other = board.tiles["ACC-1001"]
     qtbot.waitUntil(lambda: other.last is not None, timeout=5000)
     assert "no_work_order" in other.last.flags
@@ -112,39 +117,3 @@ def pushed_device_ids(record: dict[str, Any]) -> list[str]:
     """deviceId of an addFace push as the simulator recorded it (form-data ``data`` part)."""
     data = next(p["value"] for p in record["parts"] if p["name"] == "data")
     return list(data["deviceId"])
-
-
-def post_door(base_url: str, *, work_order: str | None, device: str, room: str) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    body: dict[str, str] = {
-        "city": "咸阳市",
-        "site": "咸阳秦都站点",
-        "room": room,
-        "deviceId": device,
-        "dailyOpenTime": datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S"),
-    }
-    if work_order:
-        body.update(workOrdNum=work_order, name="唐建峰", phone="13800001111")
-    import threading
-
-    answers: list[Any] = []
-
-    def send() -> None:
-        answers.append(
-            requests.post(
-                base_url + "/mtex/webservice/machine/roomDoor/openDoorReceive",
-                json=body,
-                timeout=5,
-            )
-        )
-
-    thread = threading.Thread(target=send)  # blocking client off the Qt loop (NOTES.md)
-    thread.start()
-    from PySide6.QtWidgets import QApplication
-
-    while thread.is_alive():
-        QApplication.processEvents()
-        thread.join(0.01)
-    assert answers and answers[0].json()["code"] == "00", answers[0].text if answers else None
