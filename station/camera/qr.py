@@ -59,7 +59,7 @@ def _list(key: str, value: Any) -> list[str]:
 def parse_work_order_text(text: str) -> WorkOrderFields:
     """The form fields a QR code's text carries (see the module docstring)."""
     stripped = text.strip()
-    if stripped.startswith("{"):
+    if stripped.startswith(("{", "[")):
         try:
             obj = json.loads(stripped)
         except json.JSONDecodeError:
