@@ -33,13 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def headless_services(core: Core) -> list[Service]:
-    """What ``station serve`` runs: the push worker and the callback listener (D7).
+    """What ``station serve`` runs: the push worker, the callback listener (D7) and retention.
 
     The listener is built here, so a bad [listener] TLS setting fails before anything runs."""
     from station.listener import Listener
+    from station.privacy.scheduler import retention_service
 
     listener = Listener(core.settings.listener, core.station, core.clock)
-    return [core.worker.run, listener.serve]
+    return [core.worker.run, listener.serve, retention_service(core)]  # retention: issue 7
 
 
 def log_events(core: Core) -> Callable[[], None]:

@@ -1,10 +1,12 @@
 """Automatic retention (issue 7 §3): once at start, then every ``storage.purge_interval_s``.
 
-The headless runner and the GUI start it on their event loop with the core they built::
+The headless runner and the GUI start it on their event loop with the core they built, as a
+``station serve`` service (returns once ``stop`` is set)::
 
-    task = asyncio.create_task(retention_loop(core))   # core: station.app.Core
-    ...
-    task.cancel()
+    services = [..., retention_service(core)]         # core: station.app.Core
+    await run_headless(core, stop, services)
+
+or as a task to cancel: ``asyncio.create_task(retention_loop(core))`` … ``task.cancel()``.
 
 Each run goes through ``asyncio.to_thread`` (database and file work never block the loop) and
 a failed run is logged and retried at the next interval: retention never stops the station.
@@ -13,8 +15,10 @@ a failed run is logged and retried at the next interval: retention never stops t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from typing import Protocol
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 from station.config import Settings
 from station.domain.clock import Clock
@@ -58,3 +62,18 @@ async def retention_loop(core: CoreParts, *, interval_s: float | None = None) ->
     while True:
         await asyncio.to_thread(purge_safely, core)
         await asyncio.sleep(interval)
+
+
+def retention_service(
+    core: CoreParts, *, interval_s: float | None = None
+) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """Retention as a ``station serve`` service: at start, then every interval, until ``stop``."""
+
+    async def serve(stop: asyncio.Event) -> None:
+        interval = interval_s if interval_s is not None else core.settings.storage.purge_interval_s
+        while not stop.is_set():
+            await asyncio.to_thread(purge_safely, core)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+
+    return serve

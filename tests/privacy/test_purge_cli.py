@@ -11,7 +11,7 @@ from pathlib import Path
 
 from station.cli import main
 from station.domain.clock import FakeClock
-from station.privacy.scheduler import retention_loop
+from station.privacy.scheduler import retention_loop, retention_service
 from station.store.tables import Registration
 from tests.privacy.people import ALICE, BOB, DEVICES, face_result, open_core, register
 
@@ -97,3 +97,32 @@ def test_retention_loop_runs_at_start_and_then_periodically(data_dir: Path) -> N
 
         asyncio.run(scenario())
         assert list((data_dir / "photos").glob("*.bin")) == []
+
+
+def test_retention_service_runs_at_start_and_returns_on_stop(data_dir: Path) -> None:
+    clock = FakeClock(datetime(2026, 12, 3, 2, 0, tzinfo=UTC))
+    with open_core(data_dir, clock) as core:
+        reg_id = register(core, ALICE, day=datetime(2026, 12, 3).date())
+        clock.advance(24 * 3600)  # the registered date is over
+        service = retention_service(core, interval_s=3600)
+
+        async def scenario() -> None:
+            stop = asyncio.Event()
+            task = asyncio.create_task(service(stop))
+            folder = data_dir / "photos"
+            await asyncio.to_thread(lambda: _wait(lambda: not list(folder.glob("*.bin")), 10))
+            stop.set()
+            await asyncio.wait_for(task, 10)  # returns without waiting out the hour
+
+        asyncio.run(scenario())
+        with core.store.transaction() as session:
+            row = session.get(Registration, reg_id)
+            assert row is not None
+            assert row.photo_ref is None
+
+
+def _wait(check, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.02)
