@@ -1,14 +1,13 @@
 """The simulated 动环 platform: an aiohttp server (addFace v3, v1.0, control endpoints).
 
-``POST /v1/external/ywgl/addFace`` (D1), ``POST {v1_path}`` (D6), ``GET /_sim/log``,
-``POST /_sim/scenario`` (``{"scenario": …, "devices": {"PATTERN": "SCENARIO"}}``) and
-``POST /_sim/reset`` (forget push counts and records).
+``POST /v1/external/ywgl/addFace`` (D1) and ``POST {v1_path}`` (D6), validated like a strict
+platform (:mod:`.intake`), answered per scenario (:mod:`.scenarios`), followed by callbacks
+(:mod:`.callbacks`); ``/_sim/…`` control endpoints in :mod:`.control`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import ssl
@@ -24,6 +23,7 @@ from station.protocol.errors import InvalidRequest
 from station.sim import intake
 from station.sim.callbacks import CallbackPlan
 from station.sim.config import SimConfig, check_scenario
+from station.sim.control import add_control_routes
 from station.sim.delivery import Deliverer
 from station.sim.recorder import Predicate, Record, Recorder
 from station.sim.scenarios import Answer, push_answer, scenario_for, v1_answer
@@ -51,9 +51,7 @@ class Simulator:
         app = web.Application(client_max_size=self.config.max_picture_bytes * 2 + (1 << 20))
         app.router.add_post(addface.ADDFACE_PATH, self._add_face)
         app.router.add_post(self.config.v1_path, self._v1)
-        app.router.add_get("/_sim/log", self._log)
-        app.router.add_post("/_sim/scenario", self._scenario)
-        app.router.add_post("/_sim/reset", self._reset)
+        add_control_routes(app, self)
         await self.deliverer.start()
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
         await self._runner.setup()
@@ -227,33 +225,3 @@ class Simulator:
         await response.prepare(request)
         await response.write_eof()
         return response
-
-    async def _log(self, request: web.Request) -> web.Response:
-        text = request.query.get("since", "0") or "0"
-        if not text.isdigit():
-            desc = "参数 since 应为非负整数 (记录序号 seq)"
-            return web.json_response(
-                envelope.make(Code.BAD_PARAMETERS, desc).to_json(), dumps=_dumps
-            )
-        return web.json_response(self.recorder.records(int(text)), dumps=_dumps)
-
-    async def _scenario(self, request: web.Request) -> web.Response:
-        try:
-            body = json.loads(await request.read())
-            devices = body.get("devices")
-            self.set_scenario(body["scenario"], devices if devices is not None else None)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            return web.json_response(
-                envelope.make(Code.BAD_PARAMETERS, f"scenario: {exc}").to_json(), dumps=_dumps
-            )
-        state = {"scenario": self.scenario, "devices": dict(self.device_scenarios)}
-        self.recorder.add({"direction": "control", "kind": "scenario", **state})
-        return web.json_response(envelope.make(Code.OK, data=state).to_json(), dumps=_dumps)
-
-    async def _reset(self, request: web.Request) -> web.Response:
-        self.reset()
-        return web.json_response(envelope.make(Code.OK).to_json(), dumps=_dumps)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
