@@ -52,7 +52,7 @@ def build_core(settings: Settings, data_dir: Path, clock: Clock | None = None) -
     data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(settings.storage, data_dir)
     try:
-        vault = PhotoVault.open(data_dir)
+        vault = PhotoVault.for_settings(settings.storage, data_dir)  # [storage].photo_key_file
     except Exception:
         store.close()
         raise

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = load_context(args)
     store = open_store(ctx.settings.storage, ctx.data_dir)
     try:
-        vault = PhotoVault.open(ctx.data_dir)
+        vault = PhotoVault.for_settings(ctx.settings.storage, ctx.data_dir)
         status = Station(store, vault, EventBus(), ctx.settings).status(limit=args.limit)
     finally:
         store.close()

@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from station.privacy.mask import mask_phone as privacy_mask_phone
+
 _PHONE_NOISE = re.compile(r"[\s\-()+]")
 
 
@@ -63,9 +65,6 @@ def pick(
 
 
 def mask_phone(phone: str | None) -> str | None:
-    """138****1111: enough for the person to recognise, not enough to call."""
-    if not phone:
-        return None
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+    """138****1111: enough for the person to recognise, not enough to call (issue 7 §4; the
+    rules, landlines included, are in :mod:`station.privacy.mask`). None for no phone."""
+    return privacy_mask_phone(phone) or None
