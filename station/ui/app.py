@@ -23,6 +23,7 @@ from station.domain.clock import Clock
 from station.domain.events import DeviceStateChanged, PlatformPaused
 from station.domain.rules import RetryPolicy
 from station.listener import Listener
+from station.privacy.scheduler import retention_loop
 from station.push.worker import PushWorker
 from station.ui import probes, tasks
 from station.ui.bridge import EventBridge
@@ -87,6 +88,7 @@ class GuiApp:
         self.window = self._build_window()
         await self._start_listener()
         core.worker.start()
+        spawn(retention_loop(core))  # issue 7: retention at start, then every purge_interval_s
         if self.camera is not None:
             self.camera.start()
         await self._load()

@@ -126,7 +126,7 @@ class RegisterPage(QWidget):
         self._build()
         self.form.changed.connect(self.revalidate)
         self.form.escort_box.toggled.connect(self.escort_photo.setVisible)
-        self.escort_photo.setVisible(self.form.escort_box.isChecked())
+        self.escort_photo.setVisible(self.form.escort_on())
         self.form.scanRequested.connect(self._toggle_scan)
         self.capture_button.clicked.connect(self._capture_clicked)
         self.photo.retake.clicked.connect(lambda: self._retake("photo"))
@@ -197,11 +197,7 @@ class RegisterPage(QWidget):
         self.capture_message.clear()
         slot = self.escort_photo if self.target == "escort_photo" else self.photo
         slot.set_photo(result.jpeg)
-        if (
-            slot is self.photo
-            and self.form.escort_box.isChecked()
-            and self.escort_photo.jpeg is None
-        ):
+        if slot is self.photo and self.form.escort_on() and self.escort_photo.jpeg is None:
             self.target = "escort_photo"
             if self._camera is not None:
                 self._camera.worker.rearm()

@@ -194,6 +194,10 @@ class FormPanel(QWidget):
                 self.devices.set_checked(row.device_id, False)
         self._rooms_before = rooms
 
+    def escort_on(self) -> bool:
+        """The escort section is in use: always with v1.0 (required), else when ticked."""
+        return self.escort_required or self.escort_box.isChecked()
+
     def device_rooms(self) -> dict[str, str]:
         return {r.device_id: r.room for r in self._catalog}
 
@@ -201,7 +205,7 @@ class FormPanel(QWidget):
     def values(self) -> RegistrationForm:
         qdate = self.date.date()
         escort = None
-        if self.escort_box.isChecked():
+        if self.escort_on():
             escort = Person(
                 self.escort_name.text().strip(),
                 self.escort_phone.text().strip(),
