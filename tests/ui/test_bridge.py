@@ -27,7 +27,12 @@ def test_events_from_a_worker_thread_arrive_in_the_gui_thread(qtbot):
     door = ev.DoorOpened(
         5, "ACC-1", "机房", datetime.now(UTC), None, None, None, ("no_work_order",)
     )
-    publisher = threading.Thread(target=lambda: (bus.publish(state), bus.publish(door)))
+
+    def publish_both() -> None:
+        bus.publish(state)
+        bus.publish(door)
+
+    publisher = threading.Thread(target=publish_both)
     with qtbot.waitSignal(bridge.doorOpened, timeout=5000):
         publisher.start()
     publisher.join()
