@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from station.logs import setup_logging
 
-    setup_logging(ctx.data_dir, verbose=args.verbose)
+    setup_logging(ctx.data_dir, verbose=args.verbose, settings=ctx.settings)
     from station.ui.main import main_coroutine
     from station.ui.shell import run as run_shell
 
