@@ -138,7 +138,7 @@ class StorageSettings(_Section):
     # Issue 7: the photo key file; empty: <data dir>/keys/photos.key. Put it on another volume
     # so a copy of the data dir alone reveals no face.
     photo_key_file: str = ""
-    purge_interval_s: float = Field(default=86400, ge=60)  # automatic retention: at start, then
+    purge_interval_s: float = Field(default=86400, ge=60)  # retention: at start, then this often
 
 
 class Settings(_Section):
