@@ -35,7 +35,7 @@ class Registration(SQLModel, table=True):
     sites: list[str] = Field(sa_type=JSON)
     rooms: list[str] = Field(sa_type=JSON)
     device_ids: list[str] = Field(sa_type=JSON)
-    reg_date: date
+    reg_date: date = Field(index=True)
     photo_ref: str | None = Field(default=None, max_length=64)  # PhotoVault reference
     consent_version: str = Field(max_length=40)
     consented_at: datetime = Field(sa_type=UTCDateTime)
@@ -111,7 +111,7 @@ class DoorEvent(SQLModel, table=True):
     city: str = Field(max_length=100)
     site: str = Field(max_length=200)
     room: str = Field(max_length=200)
-    opened_at: datetime = Field(sa_type=DateTime)  # naive local time as sent (D10)
+    opened_at: datetime = Field(sa_type=DateTime, index=True)  # naive local time as sent (D10)
     work_order: str | None = Field(default=None, max_length=100)
     name: str | None = Field(default=None, max_length=100)
     account: str | None = Field(default=None, max_length=100)
