@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,30 @@ def test_help_documents_every_scenario() -> None:
         assert f"\n  {name} " in out
     for option in ("--callback-base-url", "--device-scenario", "--hmac-secret", "--client-cert"):
         assert option in out
+
+
+def test_callback_url_defaults_to_the_configured_listener(tmp_path: Path) -> None:
+    config = tmp_path / "station.toml"
+    config.write_text('[listener]\nhost = "127.0.0.1"\nport = 8555\n', encoding="utf-8")
+    proc, base = _start("--config", str(config), "--callback-delay", "0", "--callback-retries", "0")
+    try:
+        body = addface.encode_request(PUSH)
+        requests.post(
+            base + addface.ADDFACE_PATH,
+            data=body.body,
+            headers={"Content-Type": body.content_type},
+            timeout=10,
+        )
+        records: list[dict[str, object]] = []
+        deadline = time.monotonic() + 10
+        while not any(r["direction"] == "out" for r in records):
+            assert time.monotonic() < deadline, records
+            records = requests.get(base + "/_sim/log", timeout=10).json()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+    out = next(r for r in records if r["direction"] == "out")
+    assert (
+        out["url"] == "http://127.0.0.1:8555/mtex/webservice/machine/roomDoor/faceOperationResult"
+    )
+    assert out["delivered"] is False
