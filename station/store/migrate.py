@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from station.store.engine import StoreError
 
 log = logging.getLogger(__name__)
+logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)  # per-step noise
 SCRIPT_LOCATION = str(Path(__file__).with_name("migrations"))
 
 
@@ -53,26 +54,34 @@ def backup_sqlite(path: Path, revision: str) -> Path:
 
 
 def migrate(engine: Engine, sqlite_file: Path | None = None) -> str:
-    """Bring the schema to the head revision; returns it. Raises StoreError for a newer DB."""
+    """Bring the schema to the head revision; returns it. Raises StoreError for a newer DB.
+
+    The check and the upgrade run in one write transaction (SQLite ``BEGIN IMMEDIATE``, a
+    PostgreSQL advisory lock), so two processes starting together migrate once.
+    """
     config = alembic_config()
     scripts = ScriptDirectory.from_config(config)
     head = scripts.get_current_head()
     assert head is not None
-    current = current_revision(engine)
-    if current == head:
+    if current_revision(engine) == head:
         return head
-    if current is not None:
-        known = {rev.revision for rev in scripts.walk_revisions()}
-        if current not in known:
-            raise StoreError(
-                f"the database is at schema revision {current}, newer than this station "
-                f"(it knows up to {head}); install the newer station or restore a backup"
-            )
-        if sqlite_file is not None and sqlite_file.exists():
-            saved = backup_sqlite(sqlite_file, current)
-            log.info("database backed up to %s before migrating", saved)
-    log.info("migrating the database schema from %s to %s", current, head)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(72150008)")
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return head
+        if current is not None:
+            known = {rev.revision for rev in scripts.walk_revisions()}
+            if current not in known:
+                raise StoreError(
+                    f"the database is at schema revision {current}, newer than this station "
+                    f"(it knows up to {head}); install the newer station or restore a backup"
+                )
+            if sqlite_file is not None and sqlite_file.exists():
+                saved = backup_sqlite(sqlite_file, current)
+                log.info("database backed up to %s before migrating", saved)
+        log.info("migrating the database schema from %s to %s", current, head)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return head
