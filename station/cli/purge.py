@@ -47,6 +47,7 @@ def _print_text(report: dict[str, object]) -> None:
         print(f"  {label}: {report[key]}")
     if not dry:
         print(f"孤立照片 orphan photos deleted: {report['orphan_photos']}")
+        print(f"旧数据库备份 old database backups deleted: {report['old_backups']}")
         print(f"WAL checkpoint: {report['checkpoint']}")
 
 

@@ -7,7 +7,8 @@
    push attempts, callbacks and door events stored before the cut-off lose name, account and
    phone (audit rows keep work order, device, states and times);
 2. the photo files of step 1 are deleted, then orphans (files no registration refers to, left
-   by a crash between ``vault.put`` and the commit) and stale temp files older than an hour;
+   by a crash between ``vault.put`` and the commit) and stale temp files older than an hour,
+   and pre-migration database backups older than the retention period;
 3. SQLite: ``PRAGMA wal_checkpoint(TRUNCATE)``, so the old pages leave the WAL. The purge's
    connection runs with ``secure_delete`` on, so freed space in the database file is zeroed.
 
@@ -54,6 +55,7 @@ class PurgeReport:
     door_events: int = 0
     orphan_photos: int = 0
     temp_files: int = 0
+    old_backups: int = 0
     checkpoint: str = "skipped"
 
     def to_json(self) -> dict[str, Any]:
@@ -76,6 +78,7 @@ class PurgeReport:
             "door_events": self.door_events,
             "orphan_photos": self.orphan_photos,
             "temp_files": self.temp_files,
+            "old_backups": self.old_backups,
             "checkpoint": self.checkpoint,
         }
 
@@ -157,6 +160,24 @@ def _apply_registrations(session: Session, report: PurgeReport) -> None:
         session.add(reg)
 
 
+def _old_backups(store: Store, retention_days: int, dry_run: bool) -> int:
+    """Pre-migration copies of the SQLite file (``station.db.backup-*``) older than the
+    retention period: they hold personal data that has since been anonymised."""
+    if store.sqlite_file is None:
+        return 0
+    limit = time.time() - retention_days * 86400
+    old = [
+        path
+        for path in store.sqlite_file.parent.glob(f"{store.sqlite_file.name}.backup-*")
+        if path.stat().st_mtime < limit
+    ]
+    if not dry_run:
+        for path in old:
+            path.unlink(missing_ok=True)
+            log.info("deleted the old database backup %s", path.name)
+    return len(old)
+
+
 def _checkpoint(store: Store) -> str:
     if store.dialect != "sqlite":
         return f"not needed ({store.dialect})"
@@ -191,6 +212,7 @@ def run_purge(
         if not dry_run:
             _apply_registrations(session, report)
         live = {ref for ref in session.exec(select(Registration.photo_ref)).all() if ref}
+    report.old_backups = _old_backups(store, storage.retention_days, dry_run)
     if dry_run:
         return report
     for due in report.photos:

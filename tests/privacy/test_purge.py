@@ -227,3 +227,20 @@ def test_settings_drive_the_periods(data_dir: Path, clock: FakeClock) -> None:
         assert [p.registration_id for p in purge(core).photos] == [reg_id]
         clock.advance(24 * HOUR)
         assert [i for i, _ in purge(core).anonymised] == [reg_id]
+
+
+def test_old_database_backups_go_after_retention_days(core: Core, data_dir: Path) -> None:
+    import os
+    import time
+
+    old = data_dir / "station.db.backup-0001-20260101T000000Z"
+    new = data_dir / "station.db.backup-0001-20261201T000000Z"
+    for path in (old, new):
+        path.write_bytes(b"SQLite format 3\x00 with personal data")
+    past = time.time() - 31 * 86400
+    os.utime(old, (past, past))
+    assert purge(core, dry_run=True).old_backups == 1
+    assert old.exists()
+    assert purge(core).old_backups == 1
+    assert not old.exists()
+    assert new.exists()
