@@ -159,6 +159,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="extra attempts after a failed delivery (default: %(default)s)",
     )
+    add(
+        "--callback-retry-delay",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds between delivery attempts (default: %(default)s)",
+    )
+    add(
+        "--callback-timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="timeout of one callback request (default: %(default)s)",
+    )
+    add(
+        "--reject-desc",
+        default="",
+        metavar="TEXT",
+        help="reject: the desc of the 23 answer (default: names the rejected devices)",
+    )
+    add(
+        "--timezone",
+        default="Asia/Shanghai",
+        metavar="ZONE",
+        help="time zone of dailyOpenTime in door events (default: %(default)s)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -193,6 +219,10 @@ def run(args: argparse.Namespace) -> int:
             fail_text=args.fail_text,
             account_prefix=args.account_prefix,
             callback_retries=args.callback_retries,
+            callback_retry_delay_s=args.callback_retry_delay,
+            callback_timeout_s=args.callback_timeout,
+            reject_desc=args.reject_desc,
+            timezone=args.timezone,
         )
     except ValueError as exc:
         print(f"station sim: {exc}", file=sys.stderr)

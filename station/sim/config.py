@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SCENARIOS = (
     "success",
@@ -94,5 +95,9 @@ class SimConfig:
             raise ValueError("max_picture_bytes: expected a positive number of bytes")
         if not self.callback_base_url.startswith(("http://", "https://")):
             raise ValueError("callback_base_url: expected http://… or https://…")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
         if not self.v1_path.startswith("/"):
             raise ValueError("v1_path: expected a path starting with /")
