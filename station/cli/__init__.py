@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "station.cli.status",
     "station.cli.not_effective",
     "station.cli.serve",
+    "station.cli.demo",
 ]
 
 

@@ -65,3 +65,17 @@ def make_face_clip(target: Path, seconds_each: float = 4.0) -> Path:
         writer.release()
     partial.replace(target)
     return target
+
+
+def which_face(jpeg: bytes) -> str:
+    """Which demo still a captured photo shows, from its background at the top: Grace Hopper
+    stands before a blue flag (blue − red ≈ +70), the astronaut before a beige wall (≈ −25)."""
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError("not a JPEG image")
+    top = image[: max(1, image.shape[0] // 8)].astype(np.float32)
+    blue_minus_red = float((top[..., 0] - top[..., 2]).mean())
+    return FACES[1] if blue_minus_red > 20 else FACES[0]
