@@ -48,7 +48,10 @@ class Simulator:
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> str:
-        app = web.Application(client_max_size=self.config.max_picture_bytes * 2 + (1 << 20))
+        app = web.Application(
+            client_max_size=self.config.max_picture_bytes * 2 + (1 << 20),
+            middlewares=[_interface_error],
+        )
         app.router.add_post(addface.ADDFACE_PATH, self._add_face)
         app.router.add_post(self.config.v1_path, self._v1)
         add_control_routes(app, self)
@@ -225,3 +228,19 @@ class Simulator:
         await response.prepare(request)
         await response.write_eof()
         return response
+
+
+@web.middleware
+async def _interface_error(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A bug in the simulator answers the envelope 21 (HTTP 500), like a platform would."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("simulator failed on %s %s", request.method, request.path)
+        env = envelope.make(Code.INTERFACE_ERROR)
+        return web.Response(
+            status=500, body=env.to_bytes(), content_type="application/json", charset="utf-8"
+        )
+    return response
