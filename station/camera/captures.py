@@ -44,7 +44,13 @@ class WebcamCapture:
 
     @classmethod
     def open(cls, index: int, width: int, height: int, fps: float) -> WebcamCapture | None:
-        video = cv2.VideoCapture(index)
+        quiet = cv2.utils.logging
+        level = quiet.getLogLevel()
+        quiet.setLogLevel(quiet.LOG_LEVEL_ERROR)  # the lost state explains; no V4L2 warnings
+        try:
+            video = cv2.VideoCapture(index)
+        finally:
+            quiet.setLogLevel(level)
         if not video.isOpened():
             video.release()
             return None

@@ -105,24 +105,51 @@ class FaceDetector:
     def kind(self) -> str:
         return "yunet" if self._yunet is not None else "haar"
 
-    def detect(self, image: np.ndarray, min_face_px: int, *, thorough: bool = True) -> list[Face]:
-        """Faces of at least half ``min_face_px``, largest first, in source pixels.
+    def detect(
+        self, image: np.ndarray, min_face_px: int, *, thorough: bool = True, fast: bool = False
+    ) -> list[Face]:
+        """Faces of at least half ``min_face_px``, largest first, in source pixels; the eyes
+        of the largest one.
 
         ``thorough`` (photos, captures): when nothing is found, look again at 1.5× the
         detection scale, so that a small face is reported as too small rather than missing.
-        The live preview passes False to stay within a frame period."""
+        ``fast`` (live preview): a coarser eye search."""
         height, width = image.shape[:2]
         scale = detection_scale(width, height, self.detect_width, min_face_px)
         faces = self._detect_at(image, scale, min_face_px)
         if not faces and thorough and scale < 1.0:
             faces = self._detect_at(image, min(1.0, scale * 1.5), min_face_px)
-        return sorted(faces, key=lambda f: f.box.w * f.box.h, reverse=True)
+        faces.sort(key=lambda f: f.box.w * f.box.h, reverse=True)
+        if faces and faces[0].eyes is None and self._yunet is None:
+            faces[0] = Face(faces[0].box, self.find_eyes(image, faces[0].box, fast=fast))
+        return faces
+
+    def detect_near(self, image: np.ndarray, box: FaceBox, min_face_px: int) -> FaceBox | None:
+        """The face near where ``box`` was (live tracking): a search in the box grown by half
+        its size on each side, for faces of 0.7–1.5 times its width. Haar only."""
+        height, width = image.shape[:2]
+        scale = detection_scale(width, height, self.detect_width, min_face_px)
+        x0, y0 = max(0, box.x - box.w // 2), max(0, box.y - box.h // 2)
+        x1, y1 = min(width, box.x + box.w * 3 // 2), min(height, box.y + box.h * 3 // 2)
+        region = image[y0:y1, x0:x1]
+        if region.size == 0:
+            return None
+        gray = _gray(region if scale >= 1.0 else _resize(region, scale))
+        low = max(_HAAR_WINDOW, round(0.7 * box.w * scale), round(0.5 * min_face_px * scale))
+        high = max(low + 1, round(1.5 * box.w * scale))
+        found = self._face.detectMultiScale(gray, 1.1, 4, minSize=(low, low), maxSize=(high, high))
+        if len(found) == 0:
+            return None
+        x, y, w, h = max(found, key=lambda f: int(f[2]))
+        return FaceBox(
+            x0 + round(x / scale), y0 + round(y / scale), round(w / scale), round(h / scale)
+        )
 
     def _detect_at(self, image: np.ndarray, scale: float, min_face_px: int) -> list[Face]:
         small = image if scale >= 1.0 else _resize(image, scale)
         if self._yunet is not None:
             return self._detect_yunet(small, scale, min_face_px)
-        return self._detect_haar(image, small, scale, min_face_px)
+        return self._detect_haar(small, scale, min_face_px)
 
     def looks_like_profile(self, image: np.ndarray, min_face_px: int) -> bool:
         """Whether a face turned sideways is in view (the profile cascade, both directions)."""
@@ -136,37 +163,37 @@ class FaceDetector:
                 return True
         return False
 
-    def _detect_haar(
-        self, image: np.ndarray, small: np.ndarray, scale: float, min_face_px: int
-    ) -> list[Face]:
+    def _detect_haar(self, small: np.ndarray, scale: float, min_face_px: int) -> list[Face]:
         gray_small = _gray(small)
         min_side = max(_HAAR_WINDOW, round(0.5 * min_face_px * scale))
         found = self._face.detectMultiScale(gray_small, 1.1, 4, minSize=(min_side, min_side))
         if len(found) == 0 and _dim(gray_small):  # a dark or flat frame: stretch it and retry
             stretched = cv2.equalizeHist(gray_small)
             found = self._face.detectMultiScale(stretched, 1.1, 4, minSize=(min_side, min_side))
-        gray = _gray(image)
-        faces = []
-        for x, y, w, h in found:
-            box = FaceBox(round(x / scale), round(y / scale), round(w / scale), round(h / scale))
-            faces.append(Face(box, self._find_eyes(gray, box)))
-        return faces
+        return [
+            Face(FaceBox(round(x / scale), round(y / scale), round(w / scale), round(h / scale)))
+            for x, y, w, h in found
+        ]
 
-    def _find_eyes(self, gray: np.ndarray, box: FaceBox) -> tuple[Point, Point] | None:
+    def find_eyes(
+        self, image: np.ndarray, box: FaceBox, *, fast: bool = False
+    ) -> tuple[Point, Point] | None:
         """The two eyes in the upper 60 % of the face, one in each half, or None."""
-        top = gray[box.y : box.y + int(box.h * 0.6), box.x : box.x + box.w]
+        top = image[max(0, box.y) : box.y + int(box.h * 0.6), max(0, box.x) : box.x + box.w]
         if top.size == 0:
             return None
         factor = 120 / top.shape[1]
-        roi = cv2.resize(top, (120, max(1, round(top.shape[0] * factor))))
-        found = self._eyes.detectMultiScale(roi, 1.05, 3, minSize=(12, 12), maxSize=(50, 50))
+        roi = _gray(cv2.resize(top, (120, max(1, round(top.shape[0] * factor)))))
+        step = 1.1 if fast else 1.05
+        found = self._eyes.detectMultiScale(roi, step, 3, minSize=(12, 12), maxSize=(50, 50))
         left = [e for e in found if e[0] + e[2] / 2 < 60]
         right = [e for e in found if e[0] + e[2] / 2 >= 60]
         if not left or not right:
             return None
+        ox, oy = max(0, box.x), max(0, box.y)
 
         def centre(e: Sequence[int]) -> Point:
-            return (box.x + (e[0] + e[2] / 2) / factor, box.y + (e[1] + e[3] / 2) / factor)
+            return (ox + (e[0] + e[2] / 2) / factor, oy + (e[1] + e[3] / 2) / factor)
 
         def biggest(es: list[Sequence[int]]) -> Sequence[int]:
             return max(es, key=lambda e: int(e[2]))

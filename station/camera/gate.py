@@ -109,13 +109,14 @@ def evaluate(
     detector: FaceDetector,
     *,
     check_profile: bool = True,
-    thorough: bool = True,
+    faces: list[Face] | None = None,
 ) -> GateResult:
     """Run every check on a BGR (or grey) image. ``check_profile`` looks for a turned face
-    when no frontal face is found, so the hint says 请正对镜头 rather than 未检测到人脸;
-    ``thorough`` looks twice for small faces (see :meth:`FaceDetector.detect`)."""
+    when no frontal face is found, so the hint says 请正对镜头 rather than 未检测到人脸.
+    ``faces`` (largest first) skips detection: the live evaluator tracks them itself."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    faces = detector.detect(image, photo.min_face_px, thorough=thorough)
+    if faces is None:
+        faces = detector.detect(image, photo.min_face_px)
     face = faces[0] if faces else None
     m = measure(gray, face)
     found = _exposure_problems(m, photo)

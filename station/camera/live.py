@@ -1,6 +1,7 @@
 """Live evaluation of the preview: a verdict that does not flicker, and auto-capture.
 
-Every frame goes through the quality gate (DESIGN §5). The shown verdict changes only when the
+Every frame goes through the quality gate (DESIGN §5), with faces tracked between full
+detections (``station.camera.track``) to keep up with the camera. The shown verdict changes only when the
 new one has held for ``[camera] stable_s`` (hysteresis); while bad, the hint is the main problem
 seen most often in that window. When the verdict has been good for ``auto_capture_s``, the
 sharpest good frame of that stretch is made into the terminal-ready photo (and gated again); the
@@ -22,12 +23,14 @@ from station.camera.detect import FaceBox, FaceDetector
 from station.camera.gate import evaluate
 from station.camera.photo import PhotoVerdict, prepare_capture
 from station.camera.sources import Frame
+from station.camera.track import FaceTracker
 from station.config import CameraSettings, PhotoSettings
 
 log = logging.getLogger(__name__)
 
 #: Face-less frames between two looks for a turned face (the profile cascade costs a detection).
 PROFILE_EVERY = 5
+_EPS = 1e-6  # frame timestamps are n / fps: 30 / 30 must count as 1 s
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,12 @@ class LiveEvaluator:
         self.stable_s = camera.stable_s
         self.auto_capture_s = camera.auto_capture_s
         self.detector = detector or FaceDetector(camera.dnn_model, camera.detect_width)
+        self.tracker = FaceTracker(self.detector)
         self.reset()
 
     def reset(self) -> None:
         """Forget the history and arm auto-capture again (after a retake)."""
+        self.tracker.reset()
         self._window: deque[tuple[float, tuple[str, ...]]] = deque()
         self._ok = False
         self._problems: list[str] = [P.NO_FACE]
@@ -86,8 +91,9 @@ class LiveEvaluator:
         """Evaluate one frame (quick mode: one detection pass, the profile look every
         ``PROFILE_EVERY`` face-less frames) and return the stable status."""
         check_profile = self._faceless % PROFILE_EVERY == 0
+        faces = self.tracker.detect(frame.image, self.photo.min_face_px)
         gate = evaluate(
-            frame.image, self.photo, self.detector, check_profile=check_profile, thorough=False
+            frame.image, self.photo, self.detector, check_profile=check_profile, faces=faces
         )
         frame_problems = gate.problems
         if gate.face is None:
@@ -108,7 +114,7 @@ class LiveEvaluator:
         if self._ok and gate.ok and self._armed:
             if self._best is None or gate.measures.sharpness > self._best.sharpness:
                 self._best = _Best(frame.unmirrored().copy(), gate.measures.sharpness)
-            if self.auto_capture_s > 0 and good_for >= self.auto_capture_s:
+            if self.auto_capture_s > 0 and good_for >= self.auto_capture_s - _EPS:
                 captured = self.capture_now()
                 if captured.ok:
                     self._armed = False
@@ -145,7 +151,7 @@ class LiveEvaluator:
         if frame_ok != self._ok:
             if self._flip_since is None:
                 self._flip_since = ts
-            if ts - self._flip_since >= self.stable_s:
+            if ts - self._flip_since >= self.stable_s - _EPS:
                 self._ok = frame_ok
                 self._flip_since = None
                 self._good_since = ts if frame_ok else None
