@@ -140,7 +140,7 @@ def test_fingerprint_ignores_key_order() -> None:
     assert other.fingerprint() != parse_face_result(FACE).fingerprint()
 
 
-@settings(max_examples=80)
+@settings(max_examples=80, deadline=None)
 @given(face_results, door_opens)
 def test_callbacks_round_trip_through_json_and_form(face: FaceResult, door: Any) -> None:
     """Everything the simulator (or the platform) may send parses back to the same object."""

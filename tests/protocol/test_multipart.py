@@ -18,7 +18,7 @@ parts = st.builds(
 )
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(parts, max_size=6))
 def test_round_trip_keeps_every_byte(items: list[Part]) -> None:
     body = encode(items)

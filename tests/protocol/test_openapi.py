@@ -174,7 +174,7 @@ def _mutate(body: dict[str, Any], field: str, mutation: tuple[str, Any]) -> dict
     return {**body, field: value}
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(face_results, st.sampled_from(FACE_RESULT_FIELDS), MUTATIONS, st.sampled_from(RESULT_TEXTS))
 def test_schema_and_protocol_agree_on_face_results(
     result: Any, field: str, mutation: tuple[str, Any], text: str
@@ -188,7 +188,7 @@ def test_schema_and_protocol_agree_on_face_results(
         ), candidate
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(
     door_opens,
     st.sampled_from([n for n, _ in DOOR_OPEN_FIELDS]),
