@@ -61,6 +61,8 @@ class ListenerSettings(_Section):
     hmac_secret: str = ""  # set: require X-Timestamp + X-Signature
     max_skew_s: int = Field(default=300, ge=1)
     max_body_bytes: int = Field(default=65536, ge=1024)
+    body_timeout_s: float = Field(default=10, gt=0)  # a body not received in time: 23, closed
+    keepalive_s: float = Field(default=5, gt=0)  # idle keep-alive connections are closed
 
     @field_validator("allow")
     @classmethod

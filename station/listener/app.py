@@ -60,6 +60,7 @@ class _Context:
     sink: CallbackSink
     clock: Clock
     max_body_bytes: int
+    body_timeout_s: float
     executor: Executor | None
     tls: bool
 
@@ -82,6 +83,7 @@ def create_app(
         sink,
         clock,
         settings.max_body_bytes,
+        settings.body_timeout_s,
         executor,
         tls,
     )
@@ -153,7 +155,7 @@ async def _callback(request: web.Request, kind: CallbackKind) -> web.StreamRespo
     try:
         ctx.policy.check_source(request.remote)
         ctx.policy.check_token(request.headers)
-        body = await read_body(request, ctx.max_body_bytes)
+        body = await read_body(request, ctx.max_body_bytes, ctx.body_timeout_s)
         ctx.policy.check_signature(request.headers, body, ctx.clock.now().timestamp())
         obj = decode_body(body, request.headers.get("Content-Type"))
         parsed: FaceResult | DoorOpen = (

@@ -9,6 +9,7 @@ outright (no decompression, so no gzip bomb), and the HTTP parser's header limit
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -19,14 +20,15 @@ from station.protocol.errors import InvalidRequest
 MAX_HEADERS = 64
 MAX_LINE_SIZE = 8190  # request line
 MAX_FIELD_SIZE = 8190  # one header line
-#: Idle keep-alive connections are closed quickly; aiohttp has no header-read timeout (NOTES).
-KEEPALIVE_S = 5.0
 #: Read size per chunk while counting a body.
 CHUNK = 16 * 1024
 
 
-def server_kwargs(max_body_bytes: int, keepalive_s: float = KEEPALIVE_S) -> dict[str, Any]:
-    """Keyword arguments for ``web.AppRunner`` that make every limit explicit."""
+def server_kwargs(keepalive_s: float) -> dict[str, Any]:
+    """Keyword arguments for ``web.AppRunner`` that make every limit explicit.
+
+    Idle keep-alive connections are closed after ``keepalive_s`` ([listener].keepalive_s);
+    aiohttp has no header-read timeout (NOTES), so this and the allow-list bound idle sockets."""
     return {
         "max_headers": MAX_HEADERS,
         "max_line_size": MAX_LINE_SIZE,
@@ -42,8 +44,17 @@ def too_large(limit: int) -> InvalidRequest:
     return InvalidRequest(None, f"请求体过大，应不超过 {limit} 字节")
 
 
-async def read_body(request: web.Request, limit: int) -> bytes:
-    """The whole body, or InvalidRequest (23) as soon as it is known to exceed ``limit``."""
+async def read_body(request: web.Request, limit: int, timeout_s: float) -> bytes:
+    """The whole body, or InvalidRequest (23) as soon as it is known to exceed ``limit`` or
+    when it has not arrived within ``timeout_s`` (a stalled sender does not hold a handler)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await _read_capped(request, limit)
+    except TimeoutError:
+        raise InvalidRequest(None, f"请求体未在 {timeout_s:g} 秒内收完 (请求超时)") from None
+
+
+async def _read_capped(request: web.Request, limit: int) -> bytes:
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
         raise InvalidRequest(None, "不支持压缩的请求体 (Content-Encoding 应为 identity)")

@@ -24,7 +24,7 @@ from station.config import ListenerSettings
 from station.domain.clock import Clock, SystemClock
 from station.listener import answers
 from station.listener.app import CallbackSink, create_app
-from station.listener.limits import KEEPALIVE_S, server_kwargs
+from station.listener.limits import server_kwargs
 from station.listener.security import SecurityPolicy
 from station.listener.tls import server_context
 from station.protocol.envelope import Code
@@ -80,8 +80,6 @@ class Listener:
         settings: ListenerSettings,
         sink: CallbackSink,
         clock: Clock | None = None,
-        *,
-        keepalive_s: float = KEEPALIVE_S,
     ) -> None:
         self._settings = settings
         self._ssl: ssl.SSLContext | None = server_context(settings)  # ConfigError before binding
@@ -97,7 +95,7 @@ class Listener:
             self._app,
             handle_signals=False,
             shutdown_timeout=SHUTDOWN_TIMEOUT_S,
-            **server_kwargs(settings.max_body_bytes, keepalive_s),
+            **server_kwargs(settings.keepalive_s),
         )
         self.port: int | None = None
 

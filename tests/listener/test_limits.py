@@ -4,39 +4,33 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from station.protocol.callbacks import FACE_RESULT_PATH
 from tests.listener.harness import FACE
 from tests.listener.rawhttp import RawAnswer, exchange
+from tests.listener.serve_proc import ServeProcess
 
 TEN_MIB = 10 * 1024 * 1024
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def child(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]]:
-    """(pid, port) of a child process running the listener alone."""
-    data_dir = tmp_path_factory.mktemp("data")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.listener.serve_child", str(data_dir)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    """(pid, port) of a real ``station serve`` (listener + worker) on an ephemeral port."""
+    folder = tmp_path_factory.mktemp("serve")
+    config = folder / "station.toml"
+    listener = {"host": "127.0.0.1", "port": 0, "body_timeout_s": 1.0}
+    config.write_text(tomli_w.dumps({"listener": listener}), encoding="utf-8")
+    serve = ServeProcess(config, folder / "data")
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("PORT "), line
-        yield proc.pid, int(line.split()[1])
+        yield serve.proc.pid, int(serve.url.rsplit(":", 1)[1])
     finally:
-        proc.terminate()
-        proc.wait(10)
+        assert serve.stop() == 0
 
 
 def _peak_rss_kib(pid: int) -> int:
@@ -114,3 +108,16 @@ def test_body_just_under_the_limit_is_read(child: tuple[int, int]) -> None:
     chunk = b"%x\r\n" % len(over) + over + b"\r\n0\r\n\r\n"
     answer = exchange(port, _head("Transfer-Encoding: chunked\r\n") + chunk)
     assert answer.envelope()["code"] == "23"
+
+
+def test_stalled_body_is_answered_after_the_body_timeout(child: tuple[int, int]) -> None:
+    """A sender that declares 100 bytes and sends 10 does not hold a handler for ever."""
+    _pid, port = child
+    started = time.monotonic()
+    answer = exchange(port, _head(length=100) + b'{"city": "')
+    assert answer.envelope() == {
+        "code": "23",
+        "desc": "请求体未在 1 秒内收完 (请求超时)",
+        "data": "",
+    }
+    assert time.monotonic() - started < 5
