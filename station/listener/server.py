@@ -32,6 +32,7 @@ from station.protocol.envelope import Code
 log = logging.getLogger(__name__)
 STORE_WORKERS = 1
 SHUTDOWN_TIMEOUT_S = 5.0
+WILDCARD_TO_LOOPBACK = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
 
 
 class _EnvelopeRequestHandler(RequestHandler):
@@ -105,10 +106,11 @@ class Listener:
 
     @property
     def base_url(self) -> str:
-        """Where the platform calls back, e.g. ``https://127.0.0.1:8443``."""
+        """Where the listener answers, e.g. ``https://127.0.0.1:8443``; a wildcard host
+        (``0.0.0.0``, ``::``) is shown as the loopback address, which reaches it locally."""
         if self.port is None:
             raise RuntimeError("the listener is not started")
-        host = self._settings.host
+        host = WILDCARD_TO_LOOPBACK.get(self._settings.host, self._settings.host)
         host = f"[{host}]" if ":" in host else host
         return f"{self.scheme}://{host}:{self.port}"
 

@@ -77,4 +77,4 @@ async def _make(settings: ListenerSettings, sink: CallbackSink, clock: Clock | N
 
 
 def plain_settings(**overrides: Any) -> ListenerSettings:
-    return ListenerSettings(host="127.0.0.1", port=0, **overrides)
+    return ListenerSettings(**{"host": "127.0.0.1", "port": 0, **overrides})
