@@ -113,12 +113,13 @@ class FaceDetector:
 
         ``thorough`` (photos, captures): when nothing is found, look again at 1.5× the
         detection scale, so that a small face is reported as too small rather than missing.
-        ``fast`` (live preview): a coarser eye search."""
+        ``fast`` (live preview): coarser scale steps for the face and the eyes."""
         height, width = image.shape[:2]
         scale = detection_scale(width, height, self.detect_width, min_face_px)
-        faces = self._detect_at(image, scale, min_face_px)
+        step = 1.15 if fast else 1.1
+        faces = self._detect_at(image, scale, min_face_px, step)
         if not faces and thorough and scale < 1.0:
-            faces = self._detect_at(image, min(1.0, scale * 1.5), min_face_px)
+            faces = self._detect_at(image, min(1.0, scale * 1.5), min_face_px, step)
         faces.sort(key=lambda f: f.box.w * f.box.h, reverse=True)
         if faces and faces[0].eyes is None and self._yunet is None:
             faces[0] = Face(faces[0].box, self.find_eyes(image, faces[0].box, fast=fast))
@@ -145,11 +146,13 @@ class FaceDetector:
             x0 + round(x / scale), y0 + round(y / scale), round(w / scale), round(h / scale)
         )
 
-    def _detect_at(self, image: np.ndarray, scale: float, min_face_px: int) -> list[Face]:
+    def _detect_at(
+        self, image: np.ndarray, scale: float, min_face_px: int, step: float
+    ) -> list[Face]:
         small = image if scale >= 1.0 else _resize(image, scale)
         if self._yunet is not None:
             return self._detect_yunet(small, scale, min_face_px)
-        return self._detect_haar(small, scale, min_face_px)
+        return self._detect_haar(small, scale, min_face_px, step)
 
     def looks_like_profile(self, image: np.ndarray, min_face_px: int) -> bool:
         """Whether a face turned sideways is in view (the profile cascade, both directions)."""
@@ -163,13 +166,15 @@ class FaceDetector:
                 return True
         return False
 
-    def _detect_haar(self, small: np.ndarray, scale: float, min_face_px: int) -> list[Face]:
+    def _detect_haar(
+        self, small: np.ndarray, scale: float, min_face_px: int, step: float
+    ) -> list[Face]:
         gray_small = _gray(small)
         min_side = max(_HAAR_WINDOW, round(0.5 * min_face_px * scale))
-        found = self._face.detectMultiScale(gray_small, 1.1, 4, minSize=(min_side, min_side))
+        found = self._face.detectMultiScale(gray_small, step, 4, minSize=(min_side, min_side))
         if len(found) == 0 and _dim(gray_small):  # a dark or flat frame: stretch it and retry
             stretched = cv2.equalizeHist(gray_small)
-            found = self._face.detectMultiScale(stretched, 1.1, 4, minSize=(min_side, min_side))
+            found = self._face.detectMultiScale(stretched, step, 4, minSize=(min_side, min_side))
         return [
             Face(FaceBox(round(x / scale), round(y / scale), round(w / scale), round(h / scale)))
             for x, y, w, h in found

@@ -17,7 +17,7 @@ from station.camera.detect import Face, FaceBox, FaceDetector, Point
 class FaceTracker:
     """Not thread-safe: one per camera worker."""
 
-    def __init__(self, detector: FaceDetector, full_every: int = 6, eyes_every: int = 3) -> None:
+    def __init__(self, detector: FaceDetector, full_every: int = 8, eyes_every: int = 3) -> None:
         self.detector = detector
         self.full_every = full_every
         self.eyes_every = eyes_every
