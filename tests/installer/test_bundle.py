@@ -33,6 +33,7 @@ def test_bundle_builds_and_passes_smoke_test(tmp_path: Path) -> None:
     assert built, out[-3000:]
     print(f"bundle: {built.group(1)} s, {built.group(2)} MB")
     assert "smoke: doctor ok" in out
+    assert "smoke: demo ok" in out
     assert "smoke: bundle OK" in out
     bundle = tmp_path / "build" / "dist" / "station"
     assert (bundle / "_internal" / "resources" / "demo" / "astronaut.jpg").is_file()
