@@ -87,6 +87,7 @@ def _expected(path: str, body: bytes, content_type: str) -> dict[str, str]:
 SESSION = requests.Session()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=2100,
     deadline=None,

@@ -94,6 +94,7 @@ def test_hostile_requests_are_refused_and_memory_stays_flat(child: tuple[int, in
 
     assert _ok_request(port).envelope()["code"] == "00"  # still serving
     grown_mib = (_peak_rss_kib(pid) - before) / 1024
+    print(f"station serve peak RSS grew by {grown_mib:.1f} MiB")
     assert grown_mib < 20, f"listener peak RSS grew by {grown_mib:.1f} MiB"
 
 
