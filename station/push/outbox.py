@@ -10,6 +10,7 @@ recovered by ``sweep`` and sent again (at-least-once, D16).
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from station.store import queries
 from station.store.tables import DeviceTarget, PushAttempt, Registration
 
 HOST = socket.gethostname()
+log = logging.getLogger(__name__)
 
 
 def make_owner(token: str) -> str:
@@ -115,6 +117,12 @@ class Outbox:
             for row in stuck:
                 expired = row.lease_until is None or row.lease_until <= now
                 if expired or owner_dead(row.lease_owner or ""):
+                    log.warning(
+                        "registration %s device %s: push interrupted (lease of %s), re-sending",
+                        row.registration_id,
+                        row.device_id,
+                        row.lease_owner,
+                    )
                     t = rules.after_lease_expired(queries.target_of(row), now)
                     if queries.apply_target(row, t, now):
                         events.append(_changed(row))
