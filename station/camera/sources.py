@@ -38,6 +38,7 @@ from station.config import CameraSettings
 log = logging.getLogger(__name__)
 
 CaptureFactory = Callable[[], Capture | None]
+_MAX_SKIP = 5  # frames a paced file source drops at most to catch up
 Ticker = Callable[[], float]
 
 
@@ -65,7 +66,7 @@ STATE_TEXT_EN = {
 @dataclass(frozen=True)
 class Frame:
     image: np.ndarray  # BGR; mirrored when ``mirrored`` (flip it back before saving a photo)
-    index: int  # frames delivered by this source so far
+    index: int  # position in the stream, from 1 (frames a slow reader missed count too)
     timestamp: float  # seconds: media time for files and stills, monotonic for webcams
     mirrored: bool = False
 
@@ -126,7 +127,11 @@ class FrameSource:
                 self._stop.wait(min(0.05, self._retry_s))
                 return None
             assert self._capture is not None
-            image = self._capture.read()
+            try:
+                image = self._capture.read()
+            except cv2.error as exc:  # a driver error is a missing frame, never a crash
+                log.warning("camera %s read failed: %s", self.name, exc)
+                image = None
             now = self._ticker()
             if image is None:
                 if now - self._last_frame_at >= self._lost_after_s:
@@ -155,7 +160,7 @@ class FrameSource:
         self._next_open = now + self._retry_s
         try:
             self._capture = self._factory()
-        except cv2.error as exc:  # a broken driver must not take the app down
+        except (cv2.error, OSError) as exc:  # a broken driver must not take the app down
             log.warning("camera %s failed to open: %s", self.name, exc)
             self._capture = None
         if self._capture is None:
@@ -178,10 +183,7 @@ class FrameSource:
         if capture.device_fps is None:
             period = 1.0 / capture.fps
             if self._pace:
-                self._next_due = max(self._next_due + period, now - period)
-                wait = self._next_due - now
-                if wait > 0:
-                    self._stop.wait(wait)
+                image = self._keep_pace(image, capture, now, period)
             timestamp = self._index * period
         else:
             timestamp = now
@@ -190,6 +192,28 @@ class FrameSource:
             image = cv2.flip(image, 1)
         self._index += 1
         return Frame(image, self._index, timestamp, self._mirror)
+
+    def _keep_pace(
+        self, image: np.ndarray, capture: Capture, now: float, period: float
+    ) -> np.ndarray:
+        """Wait for this frame's time; a consumer that fell behind gets the newest frame
+        instead (frames in between are dropped, as a webcam does), so a clip plays in real time."""
+        due = self._next_due
+        if now - due >= period * 0.999:
+            skip = min(int((now - due) / period + 1e-3), _MAX_SKIP)
+            for _ in range(skip):
+                newer = capture.read()
+                if newer is None:
+                    break
+                image = newer
+                self._index += 1
+            due += skip * period
+            if now - due >= period * 0.999:  # far behind: restart the clock
+                due = now
+        elif due > now:
+            self._stop.wait(due - now)
+        self._next_due = due + period
+        return image
 
     def _fit(self, image: np.ndarray) -> np.ndarray:
         if self._max_size is None:

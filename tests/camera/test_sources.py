@@ -187,3 +187,41 @@ def test_release_from_another_thread_stops_a_reading_loop(tmp_path: Path) -> Non
     assert counted
     assert state(source) is CameraState.STOPPED
     assert source.read() is None
+
+
+def test_a_slow_reader_gets_the_newest_frame_not_slow_motion(tmp_path: Path) -> None:
+    """A paced clip keeps real time: a reader that takes 3 periods per frame skips frames
+    (as a webcam drops them) and the media timestamps follow the wall clock."""
+    clip = write_clip(tmp_path / "clip.avi", numbered(12, (160, 120)), fps=30)
+    clock = FakeClock()
+    source = open_source(CameraSettings(source=str(clip)), ticker=ticker(clock))
+    first = read_until_frame(source)
+    assert first.index == 1
+    clock.advance(3 / 30)
+    second = read_until_frame(source)
+    assert second.index == 4
+    assert level(second.image) == 10 + 20 * 3
+    assert second.timestamp == pytest.approx(3 / 30)
+    clock.advance(10.0)  # far behind: drops at most 5 frames, then restarts its clock
+    third = read_until_frame(source)
+    assert third.index == 10
+    source.release()
+
+
+def test_a_driver_error_while_reading_becomes_a_lost_camera() -> None:
+    class Failing:
+        device_fps: float | None = 30.0
+        fps = 30.0
+
+        def read(self) -> np.ndarray | None:
+            raise cv2.error("select() timeout")
+
+        def close(self) -> None:
+            pass
+
+    clock = FakeClock()
+    source = FrameSource(Failing, lost_after_s=2, ticker=ticker(clock))
+    assert source.read() is None
+    clock.advance(2.5)
+    assert source.read() is None
+    assert state(source) is CameraState.LOST
