@@ -1,6 +1,7 @@
 """End to end: ``station serve`` + the simulator, both over HTTPS with the test CA (issue 3).
 
-The simulator calls back with mutual TLS (client certificate) and ``X-Auth-Token``; the station
+The simulator calls back with mutual TLS (client certificate), ``X-Auth-Token`` and the HMAC
+signature (every D13 check on); the station
 pushes to the simulator verifying it against the test CA. States are read with
 ``station status --json`` (DESIGN §4), door events with their flags.
 """
@@ -19,6 +20,7 @@ import requests
 import tomli_w
 
 from station.cli import main
+from station.protocol import signing
 from station.protocol.callbacks import OPEN_DOOR_PATH
 from station.sim import SimConfig, SimHandle, run_simulator_in_thread
 from tests.helpers import tls as test_tls
@@ -28,6 +30,7 @@ from tests.push.factory import local_today
 from tests.push.harness import FAST_RETRY
 
 TOKEN = "e2e-token"
+SECRET = "e2e-hmac-secret"
 WORK_ORDER = "JF-20261203-0313"
 ROOMS = ("咸阳秦都应急楼一楼综合机房", "咸阳秦都应急楼二楼传输机房")
 
@@ -71,11 +74,13 @@ class Station:
             time.sleep(0.1)
 
     def door(self, body: dict[str, str]) -> dict[str, Any]:
-        """A door event sent the way the platform does (mTLS + token)."""
+        """A door event sent the way the platform does (mTLS, token, HMAC signature)."""
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        headers = signing.auth_headers(TOKEN, SECRET, raw, time.time())
         response = requests.post(
             self.serve.url + OPEN_DOOR_PATH,
-            json=body,
-            headers={"X-Auth-Token": TOKEN},
+            data=raw,
+            headers={"Content-Type": "application/json", **headers},
             verify=str(self.pki.ca_file),
             cert=(str(self.pki.client_cert), str(self.pki.client_key)),
             timeout=10,
@@ -100,6 +105,7 @@ def _start(
         client_cert=str(pki.client_cert),
         client_key=str(pki.client_key),
         token=TOKEN,
+        hmac_secret=SECRET,
         callback_delay_s=0.05,
         door_events=True,
         door_delay_s=0.05,
@@ -117,6 +123,7 @@ def _start(
                 "tls_key": str(pki.server_key),
                 "client_ca": str(pki.ca_file),
                 "token": TOKEN,
+                "hmac_secret": SECRET,
             },
             "retry": FAST_RETRY,
         }
@@ -135,8 +142,9 @@ def _start(
             log = serve.log()
             assert code == 0, log
             assert "station serve stopped" in log
-            for secret in ("唐建峰", "13800001111", "dwtangjianfeng"):
+            for secret in ("唐建峰", "13800001111", "dwtangjianfeng", TOKEN, SECRET):
                 assert secret not in log
+            assert "refused" not in log  # every callback passed the security check
 
 
 @pytest.fixture
