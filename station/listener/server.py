@@ -143,6 +143,7 @@ class Listener:
             await self.stop()
 
     async def stop(self) -> None:
-        await self._runner.cleanup()
-        self._executor.shutdown(wait=False)
+        await self._runner.cleanup()  # waits up to SHUTDOWN_TIMEOUT_S for callbacks in progress
+        # a store call whose handler was cut off still commits before the core is closed
+        await asyncio.to_thread(self._executor.shutdown, wait=True)
         log.info("listener stopped")
