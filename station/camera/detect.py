@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 Point = tuple[float, float]
 _HAAR_WINDOW = 20  # the alt2 cascade's window: faces below it at detection scale are invisible
 _RELIABLE_PX = 24  # faces detect reliably from about this size at detection scale
+MAX_DETECT_SIDE = 1024  # the longest side the detector ever sees
 
 
 class DetectorError(Exception):
@@ -83,10 +84,12 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
 
 
 def detection_scale(width: int, height: int, detect_width: int, min_face_px: int) -> float:
-    """Scale for the detector: long side ≈ detect_width, but half min_face_px stays ≥ 24 px."""
+    """Scale for the detector: long side ≈ detect_width, but half min_face_px stays ≥ 24 px;
+    never more than MAX_DETECT_SIDE px long (a 4000 px photo with a 60 px face is no_face, and
+    the search stays well under a second)."""
     long_side = max(width, height)
     keep_small = _RELIABLE_PX / max(1.0, 0.5 * min_face_px)
-    return min(1.0, max(detect_width / long_side, keep_small))
+    return min(1.0, max(detect_width / long_side, keep_small), MAX_DETECT_SIDE / long_side)
 
 
 class FaceDetector:
@@ -118,8 +121,9 @@ class FaceDetector:
         scale = detection_scale(width, height, self.detect_width, min_face_px)
         step = 1.15 if fast else 1.1
         faces = self._detect_at(image, scale, min_face_px, step)
-        if not faces and thorough and scale < 1.0:
-            faces = self._detect_at(image, min(1.0, scale * 1.5), min_face_px, step)
+        larger = min(1.0, scale * 1.5, MAX_DETECT_SIDE / max(height, width))
+        if not faces and thorough and larger > scale:
+            faces = self._detect_at(image, larger, min_face_px, step)
         faces.sort(key=lambda f: f.box.w * f.box.h, reverse=True)
         if faces and faces[0].eyes is None and self._yunet is None:
             faces[0] = Face(faces[0].box, self.find_eyes(image, faces[0].box, fast=fast))

@@ -17,6 +17,9 @@ from station.camera.detect import Face, FaceDetector
 from station.config import PhotoSettings
 
 _SHARPNESS_SIDE = 128  # the region is scaled to this width before the Laplacian (scale-free)
+#: Other faces count (multiple_faces) from this fraction of the main face's width: a person
+#: behind the worker counts, a false detection a tenth of the face's size does not.
+OTHER_FACE_RATIO = 0.3
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ def evaluate(
     if faces is None:
         faces = detector.detect(image, photo.min_face_px)
     face = faces[0] if faces else None
+    if face is not None:  # a speck far smaller than the main face is not a second person
+        faces = [face, *(f for f in faces[1:] if f.box.w >= OTHER_FACE_RATIO * face.box.w)]
     m = measure(gray, face)
     found = _exposure_problems(m, photo)
     height, width = gray.shape

@@ -6,6 +6,7 @@ it captures a frame.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,9 @@ from station.camera.gate import GateResult, Measures, evaluate
 from station.config import PhotoSettings
 
 _MIN_SIDE = 32  # anything smaller is not a photo of a person
+MAX_PIXELS = 60_000_000  # a 60 MP phone photo is fine; a bomb declaring 30000×30000 is not
 _local = threading.local()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,30 @@ def default_detector(model_path: str = "") -> FaceDetector:
     return cache[model_path]
 
 
+def declared_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a JPEG SOF or PNG IHDR header, without decoding; None if unknown."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:2] != b"\xff\xd8":
+        return None
+    pos = 2
+    while pos + 9 <= len(data) and data[pos] == 0xFF:
+        marker, length = data[pos + 1], int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE):
+            height = int.from_bytes(data[pos + 5 : pos + 7], "big")
+            return int.from_bytes(data[pos + 7 : pos + 9], "big"), height
+        pos += 2 + length
+    return None
+
+
 def decode_image(data: bytes) -> np.ndarray | None:
-    """BGR pixels of a JPEG/PNG/BMP (EXIF orientation applied), or None if unreadable."""
+    """BGR pixels of a JPEG/PNG/BMP (EXIF orientation applied), or None if unreadable or
+    declaring more than MAX_PIXELS (a decompression bomb)."""
     if not data:
+        return None
+    size = declared_size(data)
+    if size is not None and size[0] * size[1] > MAX_PIXELS:
+        log.warning("image declares %d×%d pixels, over %d: refused", size[0], size[1], MAX_PIXELS)
         return None
     image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if image is None or min(image.shape[:2]) < _MIN_SIDE:
@@ -95,8 +119,13 @@ def _from_gate(gate: GateResult) -> PhotoVerdict:
 def prepare_capture(
     frame: np.ndarray, photo: PhotoSettings, detector: FaceDetector | None = None
 ) -> PhotoVerdict:
-    """Gate a BGR frame; if it passes, crop, encode and gate the encoded photo again."""
+    """Gate a BGR frame (grey and BGRA are converted); if it passes, crop, encode and gate
+    the encoded photo again."""
     detector = detector or default_detector()
+    if frame.ndim == 2:
+        frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+    elif frame.shape[2] == 4:
+        frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
     gate = evaluate(frame, photo, detector)
     if not gate.ok or gate.face is None:
         return _from_gate(gate)

@@ -31,7 +31,8 @@ def test_astronaut_face_and_both_eyes_are_found() -> None:
 def test_detection_scale_keeps_half_the_minimum_face_visible() -> None:
     assert detection_scale(640, 480, 320, 90) == pytest.approx(24 / 45)
     assert detection_scale(640, 480, 400, 90) == pytest.approx(400 / 640)
-    assert detection_scale(4000, 3000, 320, 90) == pytest.approx(24 / 45)
+    assert detection_scale(1600, 1200, 320, 90) == pytest.approx(24 / 45)
+    assert detection_scale(4000, 3000, 320, 90) == pytest.approx(1024 / 4000)  # capped
     assert detection_scale(200, 150, 320, 90) == 1.0
 
 

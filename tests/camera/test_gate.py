@@ -7,10 +7,12 @@ import numpy as np
 import pytest
 
 from station.camera import check_photo_bytes, prepare_capture
+from station.camera import photo as photo_module
 from station.camera import problems as P
-from station.camera.photo import decode_image
+from station.camera.photo import declared_size, decode_image
 from station.config import PhotoSettings
 from tests.camera import variants as V
+from tests.camera.jpeg_markers import read_markers
 from tests.helpers import photos
 
 PHOTO = PhotoSettings()
@@ -150,3 +152,37 @@ def test_grey_input_is_accepted() -> None:
     assert ok
     verdict = check_photo_bytes(buf.tobytes(), PHOTO)
     assert verdict.ok, verdict.problems
+
+
+def test_large_phone_photo_passes_with_one_face() -> None:
+    """A 4000×3000 photo with a big face (upscaled Grace Hopper): detection is capped at
+    1024 px, and a tiny false detection does not make it multiple_faces."""
+    big = cv2.resize(photos.grace_hopper(), (2560, 3000), interpolation=cv2.INTER_CUBIC)
+    verdict = prepare_capture(V.place(big, V.canvas(4000, 3000), 700, 0), PHOTO)
+    assert verdict.ok, verdict.problems
+    assert verdict.face is not None
+    assert verdict.face.w > 800
+
+
+def test_decompression_bomb_is_refused_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An image declaring more than MAX_PIXELS is unreadable, judged from its header alone
+    (here the limit is lowered so a real 512×512 photo stands in for a 30000×30000 bomb)."""
+    jpeg_data = photos.jpeg(photos.astronaut())
+    ok, png = cv2.imencode(".png", photos.astronaut())
+    assert ok
+    assert declared_size(jpeg_data) == (512, 512)
+    assert declared_size(png.tobytes()) == (512, 512)
+    assert check_photo_bytes(jpeg_data, PHOTO).ok
+    monkeypatch.setattr(photo_module, "MAX_PIXELS", 512 * 511)
+    assert check_photo_bytes(jpeg_data, PHOTO).problems == [P.UNREADABLE]
+    assert check_photo_bytes(png.tobytes(), PHOTO).problems == [P.UNREADABLE]
+
+
+def test_bgra_and_grey_frames_are_accepted() -> None:
+    bgra = cv2.cvtColor(V.webcam_frame(), cv2.COLOR_BGR2BGRA)
+    assert prepare_capture(bgra, PHOTO).ok
+    grey = cv2.cvtColor(V.webcam_frame(), cv2.COLOR_BGR2GRAY)
+    verdict = prepare_capture(grey, PHOTO)
+    assert verdict.ok, verdict.problems
+    assert verdict.jpeg is not None
+    assert read_markers(verdict.jpeg).sampling == [(2, 2), (1, 1), (1, 1)]  # colour JPEG
