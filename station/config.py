@@ -93,8 +93,8 @@ class PhotoSettings(_Section):
     # DESIGN §9: Huawei's minimum face is 80 px (120 recommended); 90 px of Haar face box (which is
     # about the eyebrow-to-mouth square, ~0.9 of the full face width) is ~100 px of face.
     min_face_px: int = Field(default=90, ge=16)
-    # Dahua: the face fills 1/3–2/3 of the image. The crop aims at the middle, and a source frame
-    # whose face is wider than 2/3 of it cannot be cropped with margin (face_too_large).
+    # Dahua: the face fills 1/3–2/3 of the image. The crop aims at face_fill; a face wider than
+    # max_face_fraction of the widest portrait crop the frame allows is face_too_large.
     face_fill: float = Field(default=0.5, gt=0.2, lt=0.9)
     max_face_fraction: float = Field(default=0.67, gt=0.2, le=1)
     # off_center: face centre offset from the frame centre, as a fraction of width / height
