@@ -13,7 +13,14 @@ from typing import Any, Literal
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 APP_NAME = "station"
 CONFIG_FILE_NAME = "station.toml"
@@ -117,6 +124,14 @@ class PhotoSettings(_Section):
     jpeg_quality: int = Field(default=92, ge=10, le=100)
     jpeg_quality_min: int = Field(default=30, ge=5, le=100)
     jpeg_quality_step: int = Field(default=5, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PhotoSettings:
+        if self.jpeg_quality_min > self.jpeg_quality:
+            raise ValueError("jpeg_quality_min 应不大于 jpeg_quality (floor above the start)")
+        if self.min_brightness >= self.max_brightness:
+            raise ValueError("min_brightness 应小于 max_brightness")
+        return self
 
 
 class CameraSettings(_Section):
