@@ -73,11 +73,18 @@ class CameraWorker(QObject):
         self._capture = threading.Event()
         self._scan = threading.Event()
         self._rearm = threading.Event()
+        self._active = threading.Event()  # the preview is on screen: evaluate frames
+        self._active.set()
         self._auto: bool | None = None
         self.frames = 0
 
     def request_capture(self) -> None:
         self._capture.set()
+
+    def set_active(self, on: bool) -> None:
+        """Off while the register page is hidden: no detection burns CPU for nobody (the
+        GUI loop shares the machine's two cores with the listener and the push worker)."""
+        (self._active.set if on else self._active.clear)()
 
     def set_auto_capture(self, on: bool) -> None:
         self._auto = on
@@ -97,6 +104,9 @@ class CameraWorker(QObject):
         lost = False
         try:
             while not self._stop.is_set():
+                if not self._active.is_set():
+                    self._stop.wait(0.1)
+                    continue
                 frame = self._pipeline.read()
                 if frame is None:
                     if not lost:

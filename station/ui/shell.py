@@ -28,6 +28,7 @@ from station.ui.theme import load_cjk_font
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
 _dialogs: list[QMessageBox] = []
+SWITCH_INTERVAL_S = 0.0002
 
 
 def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
@@ -74,6 +75,10 @@ def make_application(argv: list[str] | None = None, fonts: Path | None = None) -
     app.setOrganizationName("station")
     qInstallMessageHandler(_qt_message)
     load_cjk_font(app, fonts)
+    # The GUI thread shares the interpreter lock with the push worker, the listener's store
+    # threads and the camera: a 1 ms switch interval (default 5 ms) lets it take the lock back
+    # sooner, so the loop stays live while they work (DESIGN §6: no stall over 50 ms).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     return app
 
 

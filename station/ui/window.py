@@ -74,7 +74,9 @@ class StatusBar(QStatusBar):
         }.get(state, (tr("平台：未知"), BAD))
         self.platform.setText(f"● {text}")
         self.platform.setToolTip(reason)
-        self.platform.setStyleSheet(f"color: {colour if state != 'ok' else '#4ADE80'};")
+        style = f"color: {colour if state != 'ok' else '#4ADE80'};"
+        if self.platform.styleSheet() != style:  # re-styling is not free: only on change
+            self.platform.setStyleSheet(style)
         due, scheduled = self._queue
         self.queue.setText(
             tr("队列：待推送 {due} · 计划重推 {scheduled}", due=due, scheduled=scheduled)

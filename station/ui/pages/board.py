@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -62,6 +63,11 @@ class DoorTile(QFrame):
         self.count = named(QLabel(), "tileCount")
         self.flags = named(QLabel(), "tileFlags")
         self.flags.setWordWrap(True)
+        self.flags.setStyleSheet(
+            f"color: white; background: {BAD}; border-radius: 6px; padding: 4px 8px;"
+            " font-weight: bold; font-size: 17px;"
+        )
+        self.flags.hide()
         for widget in (
             self.room_label,
             self.device_label,
@@ -103,13 +109,20 @@ class DoorTile(QFrame):
         return self._flash_left > 0
 
     def _apply_style(self) -> None:
+        """Colours are painted in :meth:`paintEvent` (no style-sheet churn while flashing)."""
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
         flagged = bool(self.last and self.last.flags)
         border = BAD if flagged else (OK if self.last else "#CBD5E1")
         background = "#FEF9C3" if self._flash_left % 2 == 1 else ("#FEF2F2" if flagged else "white")
-        self.setStyleSheet(
-            f"QFrame#doorTile {{ background: {background}; border: 3px solid {border};"
-            " border-radius: 14px; }"
-        )
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(border), 3))
+        painter.setBrush(QColor(background))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5), 14, 14)
+        painter.end()
+        super().paintEvent(event)
 
     def retranslate(self) -> None:
         event = self.last
@@ -117,18 +130,14 @@ class DoorTile(QFrame):
             self.when.setText("—")
             self.who.setText(tr("今日暂无开门"))
             self.flags.setText("")
+            self.flags.hide()
         else:
             self.when.setText(local_time(event.opened_at))
             person = " · ".join(p for p in (event.work_order, event.name, event.phone_masked) if p)
             self.who.setText(person or tr("无工单 / 未知人员"))
             badges = " ".join(f"⚠ {flag_text(f)}" for f in event.flags)
             self.flags.setText(badges)
-            self.flags.setStyleSheet(
-                f"color: white; background: {BAD}; border-radius: 6px; padding: 4px 8px;"
-                " font-weight: bold; font-size: 17px;"
-                if badges
-                else ""
-            )
+            self.flags.setVisible(bool(badges))
         self.count.setText(tr("今日开门 {n} 次", n=self.today_count))
         self._apply_style()
 
@@ -162,7 +171,10 @@ class BoardPage(QWidget):
         self.feed_title = QLabel()
         self.feed_title.setStyleSheet("font-size: 20px; font-weight: bold;")
         self.feed = named(QListWidget(), "eventFeed")
-        self.feed.setWordWrap(True)
+        # every entry is three lines: uniform sizes keep the list's layout O(1) per event
+        # (word-wrapped items made each repaint grow with the feed: 20 ms at 50 entries)
+        self.feed.setUniformItemSizes(True)
+        self.feed.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.feed.setMinimumWidth(340)
         feed_box.addWidget(self.feed_title)
         feed_box.addWidget(self.feed, 1)
@@ -200,9 +212,9 @@ class BoardPage(QWidget):
         tile = self._tile(event.device_id, event.room)
         tile.record(event, self._today(), flash=flash)
         person = " ".join(p for p in (event.work_order, event.name) if p) or tr("无工单")
-        text = f"{local_time(event.opened_at)}  {event.room} · {event.device_id}\n{person}"
+        text = f"{local_time(event.opened_at)}  {event.room} · {event.device_id}\n{person}\n"
         if event.flags:
-            text += "\n⚠ " + "，".join(flag_text(f) for f in event.flags)
+            text += "⚠ " + "，".join(flag_text(f) for f in event.flags)
         item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, event)
         if event.flags:

@@ -81,7 +81,7 @@ class HistoryPage(QWidget):
         bridge.deviceStateChanged.connect(lambda e: self._mark_dirty(e.registration_id))
         # several events for one registration arrive together: refresh it once (debounced)
         self._debounce = QTimer(self)
-        self._debounce.setInterval(150)
+        self._debounce.setInterval(250)
         self._debounce.setSingleShot(True)
         self._debounce.timeout.connect(self._flush)
         self.retranslate()
@@ -99,10 +99,8 @@ class HistoryPage(QWidget):
         spawn(self._refresh(ids))
 
     async def _refresh(self, ids: set[int]) -> None:
-        for registration_id in sorted(ids):
-            view = await self._core.registration(registration_id)
-            if view is not None:
-                self.model.upsert(view)
+        for view in await self._core.registrations_by_id(sorted(ids)):
+            self.model.upsert(view)
         self._update_count()
 
     def _filter(self, text: str) -> None:

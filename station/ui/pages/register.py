@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QHideEvent, QImage, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -289,6 +289,16 @@ class RegisterPage(QWidget):
             self._camera.worker.rearm()
         self.form.reset(self._today())
         self._on_submitted(ids)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._camera is not None:
+            self._camera.worker.set_active(True)
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._camera is not None:
+            self._camera.worker.set_active(False)
+        super().hideEvent(event)
 
     def set_catalog(self, rows: list[CatalogRow]) -> None:
         self.form.set_catalog(rows)
