@@ -61,10 +61,11 @@ Source: "kiosk-station.toml"; DestDir: "{#DataDir}"; DestName: "station.toml"; F
 Name: "{group}\{#AppName}"; Filename: "{app}\station.exe"; Parameters: "gui --config ""{#DataDir}\station.toml"" --data-dir ""{#DataDir}\data"""; WorkingDir: "{#DataDir}"
 Name: "{group}\{cm:Doctor}"; Filename: "{cmd}"; Parameters: "/k """"{app}\station.exe"" doctor --config ""{#DataDir}\station.toml"" --data-dir ""{#DataDir}\data"""""; WorkingDir: "{#DataDir}"
 Name: "{group}\{cm:UninstallProgram,{#AppName}}"; Filename: "{uninstallexe}"
-Name: "{commonstartup}\{#AppName}"; Filename: "{app}\station.exe"; Parameters: "gui --config ""{#DataDir}\station.toml"" --data-dir ""{#DataDir}\data"""; WorkingDir: "{#DataDir}"; Tasks: autostart
+Name: "{commonstartup}\{#AppName}"; Filename: "{app}\station.exe"; Parameters: "gui --kiosk --config ""{#DataDir}\station.toml"" --data-dir ""{#DataDir}\data"""; WorkingDir: "{#DataDir}"; Tasks: autostart
 
 [Run]
-Filename: "{app}\station.exe"; Parameters: "doctor --config ""{#DataDir}\station.toml"" --data-dir ""{#DataDir}\data"""; Flags: runhidden nowait skipifsilent
+; Offered on the last page: the self-check in a console window that stays open.
+Filename: "{cmd}"; Parameters: "/k """"{app}\station.exe"" doctor --config ""{#DataDir}\station.toml"" --data-dir ""{#DataDir}\data"""""; Description: "{cm:Doctor}"; Flags: postinstall skipifsilent nowait
 
 [Code]
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);

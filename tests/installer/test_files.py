@@ -39,6 +39,7 @@ def test_inno_setup_keeps_data_unless_asked() -> None:
     iss = (INSTALLER / "station.iss").read_text(encoding="utf-8")
     assert "{commonappdata}\\Station" in iss
     assert "{commonstartup}" in iss
+    assert "gui --kiosk" in iss
     assert "Tasks: autostart" in iss
     assert "uninsneveruninstall" in iss  # the configuration survives an uninstall
     # DelTree only after a Yes (default button: No) or an explicit /DELETEDATA.
