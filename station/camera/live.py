@@ -29,7 +29,7 @@ from station.config import CameraSettings, PhotoSettings
 log = logging.getLogger(__name__)
 
 #: Face-less frames between two looks for a turned face (the profile cascade costs a detection).
-PROFILE_EVERY = 5
+PROFILE_EVERY = 10
 _EPS = 1e-6  # frame timestamps are n / fps: 30 / 30 must count as 1 s
 
 

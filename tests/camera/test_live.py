@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -39,11 +40,12 @@ def test_video_drives_live_verdict_and_auto_capture(tmp_path: Path) -> None:
     assert statuses[19].problems[-1] == P.NO_FACE
     assert P.NO_FACE in statuses[19].problems
     assert statuses[19].face is None
-    # the face is there from frame 20 but the verdict turns good only after stable_s (9 frames)
-    assert statuses[20].face is not None
-    assert not statuses[25].ok
+    # the face is there from frame 20 (seen within idle_every = 3 frames), but the verdict
+    # turns good only after stable_s (9 frames at 30 fps)
+    seen = next(i for i, s in enumerate(statuses) if s.face is not None)
+    assert 20 <= seen <= 22
     first_good = next(i for i, s in enumerate(statuses) if s.ok)
-    assert first_good == 20 + 9
+    assert first_good == seen + 9
     assert statuses[first_good].hint == "照片合格"
     # progress grows, then one capture ~1 s (30 frames) after the verdict turned good
     captures = [i for i, s in enumerate(statuses) if s.captured is not None]
@@ -79,8 +81,9 @@ def test_alternating_frames_do_not_flicker() -> None:
     face = V.webcam_frame()
     statuses = feed_all(LiveEvaluator(PHOTO), [face, EMPTY] * 15)
     assert not any(s.ok for s in statuses)
-    frame_verdicts = [bool(s.frame_problems) for s in statuses]
-    assert frame_verdicts.count(True) == 15  # every frame alone does flip
+    frame_bad = [bool(s.frame_problems) for s in statuses]
+    flips = sum(a != b for a, b in itertools.pairwise(frame_bad))
+    assert flips >= 8  # frame by frame the verdict does flip
     assert len({tuple(s.problems) for s in statuses[10:]}) == 1
 
 

@@ -54,4 +54,16 @@ def test_lost_track_falls_back_to_full_detection() -> None:
     tracker = FaceTracker(FaceDetector(), full_every=100)
     tracker.detect(V.webcam_frame(), PHOTO.min_face_px)
     assert tracker.detect(V.canvas(640, 480), PHOTO.min_face_px) == []
-    assert len(tracker.detect(V.webcam_frame(), PHOTO.min_face_px)) == 1
+    found = [len(tracker.detect(V.webcam_frame(), PHOTO.min_face_px)) for _ in range(3)]
+    assert found[-1] == 1  # searched again within idle_every frames
+
+
+def test_idle_frames_are_searched_every_third_frame() -> None:
+    """With nobody in view only every idle_every-th frame is searched; a face stepping in is
+    found within that many frames."""
+    tracker = FaceTracker(FaceDetector(), idle_every=3)
+    empty, face = V.canvas(640, 480), V.webcam_frame()
+    assert tracker.detect(empty, PHOTO.min_face_px) == []  # searched: nobody
+    found = [len(tracker.detect(face, PHOTO.min_face_px)) for _ in range(3)]
+    assert found == [0, 0, 1]  # two frames skipped, the third is searched
+    assert len(tracker.detect(face, PHOTO.min_face_px)) == 1  # tracked from now on
