@@ -46,6 +46,21 @@ def check_listener_port(settings: Settings) -> Finding:
                 ),
             )
         except OSError as exc:
+            running = running_station(settings)
+            if running is not None:
+                return finding(
+                    "listener_port",
+                    PORT_TITLE,
+                    "warn",
+                    (
+                        f"{host}:{port} 已有登记站在监听（版本 {running}）",
+                        f"a station (version {running}) is already listening on {host}:{port}",
+                    ),
+                    (
+                        "如果这就是正在使用的登记站，无需处理；否则先停止它再启动新的",
+                        "nothing to do if that is the station in use; otherwise stop it before starting another",
+                    ),
+                )
             return finding(
                 "listener_port",
                 PORT_TITLE,
@@ -62,6 +77,36 @@ def check_listener_port(settings: Settings) -> Finding:
     return finding(
         "listener_port", PORT_TITLE, "ok", (f"{host}:{port} 可用", f"{host}:{port} is free")
     )
+
+
+def running_station(settings: Settings) -> str | None:
+    """The version of a station already answering ``/healthz`` on the listener port, or None.
+
+    Our own listener on loopback: the certificate chain is not what is checked here.
+    """
+    import warnings
+
+    from urllib3.exceptions import InsecureRequestWarning
+
+    listener = settings.listener
+    wildcard = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104 - probed, not bound
+    host = wildcard.get(listener.host, listener.host)
+    host = f"[{host}]" if ":" in host else host
+    scheme = "https" if listener.tls_cert else "http"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InsecureRequestWarning)
+            answer = requests.get(
+                f"{scheme}://{host}:{listener.port}/healthz",
+                timeout=2,
+                verify=False,  # noqa: S501
+            )
+        data = answer.json().get("data")
+    except (requests.RequestException, ValueError, AttributeError):
+        return None
+    if isinstance(data, dict) and data.get("status") == "ok":
+        return str(data.get("version", "?"))
+    return None
 
 
 def platform_url(settings: Settings) -> str:

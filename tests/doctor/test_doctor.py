@@ -273,3 +273,33 @@ def test_database_schema_current_behind_and_newer(
     assert checks["database"]["status"] == "fail"
     assert "newer than this build" in checks["database"]["detail_en"]
     assert "restore a backup" in checks["database"]["fix_en"]
+
+
+def test_port_held_by_a_running_station_is_a_warning(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from station.app import build_core
+    from station.listener import Listener
+
+    s = Settings()
+    s.listener.port = free_port()
+    config = write_config(tmp_path / "s.toml", s)
+    core = build_core(s, tmp_path / "running")
+    loop = asyncio.new_event_loop()
+    listener = Listener(s.listener, core.station)
+    loop.run_until_complete(listener.start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        code, checks = run_doctor(
+            capsys, config, data_dir, "--skip", "platform", "--skip", "camera"
+        )
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.run_until_complete(listener.stop())
+        loop.close()
+        core.close()
+    assert checks["listener_port"]["status"] == "warn"
+    assert "already listening" in checks["listener_port"]["detail_en"]
+    assert code == 0
