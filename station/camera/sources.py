@@ -76,7 +76,8 @@ class Frame:
 
 class FrameSource:
     """Paced, self-healing frames from a capture factory. ``read`` blocks at most about one
-    frame period (or ``retry_s`` while lost) and returns None when no frame is available."""
+    frame period (or 50 ms while lost) and returns None when no frame is available.
+    ``on_state`` is called on the reading thread (on the releasing one for ``stopped``)."""
 
     def __init__(
         self,
@@ -100,7 +101,7 @@ class FrameSource:
         self._pace = pace
         self._ticker = ticker
         self._on_state = on_state
-        self._lock = threading.Lock()  # guards the capture against release() from another thread
+        self._lock = threading.RLock()  # guards the capture; on_state may call release()
         self._stop = threading.Event()
         self._capture: Capture | None = None
         self._state = CameraState.STARTING

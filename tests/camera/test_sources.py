@@ -225,3 +225,16 @@ def test_a_driver_error_while_reading_becomes_a_lost_camera() -> None:
     clock.advance(2.5)
     assert source.read() is None
     assert state(source) is CameraState.LOST
+
+
+def test_on_state_may_release_the_source(tmp_path: Path) -> None:
+    """A state handler that stops the camera when it is lost does not deadlock."""
+    source: FrameSource | None = None
+
+    def stop_when_lost(new: CameraState) -> None:
+        if new is CameraState.LOST and source is not None:
+            source.release()
+
+    source = open_source(CameraSettings(source=str(tmp_path / "none.avi")), on_state=stop_when_lost)
+    assert source.read() is None
+    assert state(source) is CameraState.STOPPED
