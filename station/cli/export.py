@@ -48,8 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     ctx = load_context(args)
     from station.domain.clock import SystemClock
-    from station.records.export_query import collect
-    from station.records.export_writer import FORMATS, write_export
+    from station.records.export_query import SECTION_TITLES, export_audit
+    from station.records.export_writer import FORMATS
     from station.store import StoreError, open_store
 
     out: Path = args.out
@@ -79,20 +79,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"station export: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     try:
-        with store.transaction() as session:
-            sections = collect(session, start, end, tz)
-    finally:
-        store.close()
-    try:
-        write_export(out, sections)
+        counts = export_audit(store, out, start, end, tz)
     except OSError as exc:
         print(f"station export: 无法写入 {out} (cannot write: {exc.strerror})", file=sys.stderr)
         return EXIT_FAILURE
-    counts = {s.key: len(s.rows) for s in sections}
+    finally:
+        store.close()
     if args.json:
         print(json.dumps({"file": str(out), "from": str(start), "to": str(end), **counts}))
     else:
         print(f"已导出 exported {start} … {end} to {out}")
-        for section in sections:
-            print(f"  {section.title} {section.key}: {len(section.rows)}")
+        for key, count in counts.items():
+            print(f"  {SECTION_TITLES.get(key, '')} {key}: {count}")
     return EXIT_OK

@@ -11,13 +11,15 @@ Phones are masked (issue 7 §4); names stay, the audit needs them until retentio
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from station.privacy.callback_body import parse_body, text_field
 from station.privacy.mask import mask_phone
-from station.records.export_writer import Cell, Section
+from station.records.export_writer import Cell, Section, write_export
+from station.store import Store
 from station.store.tables import CallbackInbox, DeviceTarget, DoorEvent, PushAttempt, Registration
 
 STATE_LABELS = {
@@ -41,6 +43,13 @@ FLAG_LABELS = {
     "not_written": "人脸未写入该门禁",
 }
 LIST_SEP = "；"
+SECTION_TITLES = {
+    "registrations": "登记记录",
+    "device_results": "设备结果",
+    "push_attempts": "推送记录",
+    "callbacks": "回调记录",
+    "door_events": "开门记录",
+}
 
 
 def _label(value: str, labels: dict[str, str]) -> str:
@@ -66,7 +75,7 @@ class _Times:
 def registration_section(regs: list[Registration], t: _Times) -> Section:
     section = Section(
         "registrations",
-        "登记记录",
+        SECTION_TITLES["registrations"],
         [
             "登记ID",
             "工单号",
@@ -115,7 +124,7 @@ def registration_section(regs: list[Registration], t: _Times) -> Section:
 def device_section(targets: list[DeviceTarget], orders: dict[int, str], t: _Times) -> Section:
     section = Section(
         "device_results",
-        "设备结果",
+        SECTION_TITLES["device_results"],
         [
             "登记ID",
             "工单号",
@@ -152,7 +161,7 @@ def device_section(targets: list[DeviceTarget], orders: dict[int, str], t: _Time
 def attempt_section(attempts: list[PushAttempt], t: _Times) -> Section:
     section = Section(
         "push_attempts",
-        "推送记录",
+        SECTION_TITLES["push_attempts"],
         [
             "推送ID",
             "开始时间",
@@ -191,7 +200,7 @@ def attempt_section(attempts: list[PushAttempt], t: _Times) -> Section:
 def callback_section(callbacks: list[CallbackInbox], t: _Times) -> Section:
     section = Section(
         "callbacks",
-        "回调记录",
+        SECTION_TITLES["callbacks"],
         [
             "回调ID",
             "接收时间",
@@ -230,7 +239,7 @@ def callback_section(callbacks: list[CallbackInbox], t: _Times) -> Section:
 def door_section(events: list[DoorEvent], t: _Times) -> Section:
     section = Section(
         "door_events",
-        "开门记录",
+        SECTION_TITLES["door_events"],
         [
             "事件ID",
             "开门时间",
@@ -316,3 +325,12 @@ def collect(session: Session, start: date, end: date, timezone: str) -> list[Sec
         callback_section(callbacks, t),
         door_section(events, t),
     ]
+
+
+def export_audit(store: Store, path: Path, start: date, end: date, timezone: str) -> dict[str, int]:
+    """Read the period from ``store`` and write ``path`` (.csv or .xlsx): what the CLI and the
+    GUI's export button call (blocking: run it off the event loop). Returns rows per section."""
+    with store.transaction() as session:
+        sections = collect(session, start, end, timezone)
+    write_export(path, sections)
+    return {section.key: len(section.rows) for section in sections}
