@@ -3,9 +3,10 @@
 PIPL Art. 19 asks for the shortest retention. The station keeps:
 
 - the **face photo** until ``storage.photo_keep_after_written_s`` (default 24 h) after the last
-  of its devices was written, or until the registration ends: every device finished (written,
-  rejected or given up, D15) with at least one not written, or the registered date is over
-  (local time, D10) — whichever comes first;
+  of its devices was written (a "成功但未生效" re-push needs it, D14), or until the registration
+  ends: the registered date is over (local time, D10), or every device finished with some not
+  written (rejected or given up, D15) — then it stays the same keep time, because the clerk may
+  requeue those devices (``Station.requeue``) — whichever comes first;
 - the **personal data** (name, phone, account) of registrations, push attempts, callbacks and
   door events until ``storage.retention_days`` after the row was stored; afterwards it is
   anonymised and the audit trail (work order, device, states, times) stays.
@@ -85,8 +86,9 @@ def photo_due_at(
         if all(d.state == DeviceState.WRITTEN for d in devices):
             last = max(d.written_at or d.updated_at for d in devices)
             candidates.append((last + timedelta(seconds=keep_after_written_s), REASON_WRITTEN))
-        else:
-            candidates.append((max(d.updated_at for d in devices), REASON_ENDED))
+        else:  # kept as long as after "written": the clerk may still requeue it that day
+            ended = max(d.updated_at for d in devices)
+            candidates.append((ended + timedelta(seconds=keep_after_written_s), REASON_ENDED))
     return min(candidates, key=lambda c: c[0])
 
 

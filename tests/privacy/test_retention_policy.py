@@ -67,12 +67,19 @@ def test_photo_kept_while_any_device_still_waits() -> None:
     assert plan([r], T0 + timedelta(days=2)).photos == []
 
 
-def test_photo_goes_once_the_registration_ends_given_up() -> None:
+def test_photo_goes_after_the_keep_time_once_the_registration_ends_given_up() -> None:
     ended = T0 + timedelta(hours=1)
     r = reg(device(DeviceState.WRITTEN, T0, "D1"), device(DeviceState.GIVEN_UP, ended, "D2"))
-    assert plan([r], ended - timedelta(seconds=1)).photos == []
-    (due,) = plan([r], ended).photos
+    assert plan([r], ended + timedelta(seconds=DAY - 1)).photos == []  # the clerk may requeue
+    (due,) = plan([r], ended + timedelta(seconds=DAY)).photos
     assert due.reason == REASON_ENDED
+
+
+def test_a_given_up_registration_ends_at_the_end_of_its_date_at_the_latest() -> None:
+    ended = T0 + timedelta(hours=1)
+    r = reg(device(DeviceState.REJECTED, ended), day=date(2026, 12, 3))
+    (due,) = plan([r], end_of_date(date(2026, 12, 3), TZ)).photos
+    assert due.reason == REASON_DATE_OVER
 
 
 def test_photo_goes_when_the_registered_date_is_over_in_local_time() -> None:
