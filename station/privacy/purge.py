@@ -3,14 +3,15 @@
 ``run_purge`` plans with :func:`station.privacy.retention.plan_retention`, then (unless
 ``dry_run``) in this order, so that a crash at any point loses nothing that should stay:
 
-1. one transaction: the due registrations forget their photo reference, the registrations,
-   push attempts, callbacks and door events stored before the cut-off lose name, account and
-   phone (audit rows keep work order, device, states and times);
+1. the due registrations forget their photo reference; the registrations, push attempts,
+   callbacks and door events stored before the cut-off lose name, account and phone (audit
+   rows keep work order, device, states and times) — in short transactions
+   (``station.privacy.scrub``);
 2. the photo files of step 1 are deleted, then orphans (files no registration refers to, left
    by a crash between ``vault.put`` and the commit) and stale temp files older than an hour,
    and pre-migration database backups older than the retention period;
 3. SQLite: ``PRAGMA wal_checkpoint(TRUNCATE)``, so the old pages leave the WAL. The purge's
-   connection runs with ``secure_delete`` on, so freed space in the database file is zeroed.
+   transactions run with ``secure_delete`` on, so freed space in the database file is zeroed.
 
 ``station purge`` and the automatic runs (``station.privacy.scheduler``) call this.
 """
@@ -23,11 +24,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from station.config import Settings
-from station.privacy.callback_body import scrub_body, scrub_json
 from station.privacy.retention import (
     DeviceFacts,
     PhotoDue,
@@ -35,9 +35,15 @@ from station.privacy.retention import (
     personal_cutoff,
     plan_retention,
 )
+from station.privacy.scrub import (
+    clear_registrations,
+    scrub_attempts,
+    scrub_callbacks,
+    scrub_door_events,
+)
 from station.privacy.vault import PhotoFolder
 from station.store import Store
-from station.store.tables import CallbackInbox, DeviceTarget, DoorEvent, PushAttempt, Registration
+from station.store.tables import DeviceTarget, Registration
 
 log = logging.getLogger(__name__)
 ORPHAN_GRACE_S = 3600.0  # a photo younger than this may belong to a registration being stored
@@ -114,52 +120,6 @@ def load_facts(session: Session, cutoff: datetime) -> list[RegistrationFacts]:
     ]
 
 
-def _scrub_old_rows(session: Session, cutoff: datetime, report: PurgeReport) -> None:
-    """Personal fields of push attempts, callbacks and door events stored before ``cutoff``."""
-    for attempt in session.exec(select(PushAttempt).where(col(PushAttempt.started_at) < cutoff)):
-        sent, changed = scrub_json(attempt.sent)
-        if changed:
-            report.push_attempts += 1
-            if not report.dry_run:
-                attempt.sent = sent
-                session.add(attempt)
-    inbox = select(CallbackInbox).where(col(CallbackInbox.received_at) < cutoff)
-    for callback in session.exec(inbox):
-        body = scrub_body(callback.body, callback.content_type)
-        if body != callback.body:
-            report.callbacks += 1
-            if not report.dry_run:
-                callback.body = body
-                session.add(callback)
-    personal = or_(
-        col(DoorEvent.name).is_not(None),
-        col(DoorEvent.account).is_not(None),
-        col(DoorEvent.phone).is_not(None),
-    )
-    door_filter = (col(DoorEvent.received_at) < cutoff) & personal
-    report.door_events = len(session.exec(select(DoorEvent.id).where(door_filter)).all())
-    if report.door_events and not report.dry_run:
-        session.execute(
-            update(DoorEvent).where(door_filter).values(name=None, account=None, phone=None)
-        )
-
-
-def _apply_registrations(session: Session, report: PurgeReport) -> None:
-    photo_refs = {p.registration_id: p.photo_ref for p in report.photos}
-    anonymise = {reg_id for reg_id, _ in report.anonymised}
-    for reg_id in photo_refs.keys() | anonymise:
-        reg = session.get(Registration, reg_id)
-        if reg is None:
-            continue
-        if reg_id in photo_refs and reg.photo_ref == photo_refs[reg_id]:
-            reg.photo_ref = None
-        if reg_id in anonymise:
-            reg.name = reg.account = reg.phone = ""
-            reg.photo_ref = None
-            reg.purged_at = report.now
-        session.add(reg)
-
-
 def _old_backups(store: Store, retention_days: int, dry_run: bool) -> int:
     """Pre-migration copies of the SQLite file (``station.db.backup-*``) older than the
     retention period: they hold personal data that has since been anonymised."""
@@ -196,27 +156,30 @@ def run_purge(
     store: Store, folder: PhotoFolder, settings: Settings, now: datetime, *, dry_run: bool = False
 ) -> PurgeReport:
     storage = settings.storage
+    cutoff = personal_cutoff(now, storage.retention_days)
     with store.transaction() as session:
-        if store.dialect == "sqlite":
-            session.connection().exec_driver_sql("PRAGMA secure_delete=ON")
-        facts = load_facts(session, personal_cutoff(now, storage.retention_days))
-        plan = plan_retention(
-            facts,
-            now,
-            retention_days=storage.retention_days,
-            keep_after_written_s=storage.photo_keep_after_written_s,
-            timezone=settings.station.timezone,
-        )
-        report = PurgeReport(dry_run, now, plan.personal_before, plan.photos, plan.anonymise)
-        _scrub_old_rows(session, plan.personal_before, report)
-        if not dry_run:
-            _apply_registrations(session, report)
-        live = {ref for ref in session.exec(select(Registration.photo_ref)).all() if ref}
+        facts = load_facts(session, cutoff)
+    plan = plan_retention(
+        facts,
+        now,
+        retention_days=storage.retention_days,
+        keep_after_written_s=storage.photo_keep_after_written_s,
+        timezone=settings.station.timezone,
+    )
+    report = PurgeReport(dry_run, now, plan.personal_before, plan.photos, plan.anonymise)
+    if not dry_run:
+        photos = {p.registration_id: p.photo_ref for p in report.photos}
+        clear_registrations(store, photos, {i for i, _ in report.anonymised}, now)
+    report.push_attempts = scrub_attempts(store, cutoff, dry_run)
+    report.callbacks = scrub_callbacks(store, cutoff, dry_run)
+    report.door_events = scrub_door_events(store, cutoff, dry_run)
     report.old_backups = _old_backups(store, storage.retention_days, dry_run)
     if dry_run:
         return report
     for due in report.photos:
         folder.delete(due.photo_ref)
+    with store.transaction() as session:
+        live = {ref for ref in session.exec(select(Registration.photo_ref)).all() if ref}
     limit = time.time() - ORPHAN_GRACE_S  # file times are real time, whatever the clock says
     for ref, mtime in list(folder.refs()):
         if ref not in live and mtime < limit and folder.delete(ref):
@@ -225,13 +188,14 @@ def run_purge(
     report.checkpoint = _checkpoint(store)
     log.info(
         "retention: %d photos, %d registrations anonymised, %d attempts, %d callbacks, "
-        "%d door events scrubbed, %d orphan photos, checkpoint %s",
+        "%d door events scrubbed, %d orphan photos, %d old backups, checkpoint %s",
         len(report.photos),
         len(report.anonymised),
         report.push_attempts,
         report.callbacks,
         report.door_events,
         report.orphan_photos,
+        report.old_backups,
         report.checkpoint,
     )
     return report
