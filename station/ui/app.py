@@ -35,6 +35,7 @@ from station.ui.pages.history import HistoryPage
 from station.ui.pages.progress import ProgressPage
 from station.ui.pages.register import RegisterPage
 from station.ui.pages.settings import SettingsPage
+from station.ui.priority import lower_background_threads
 from station.ui.tasks import spawn
 from station.ui.theme import style_sheet
 from station.ui.window import MainWindow
@@ -74,6 +75,9 @@ class GuiApp:
         self.window: MainWindow | None = None
         self._refresh = QTimer(singleShot=True, interval=300)
         self._refresh.timeout.connect(lambda: spawn(self.refresh_status()))
+        # threads come and go (to_thread pools, the listener's store pool): renice new ones
+        self._priority = QTimer(interval=2000)
+        self._priority.timeout.connect(lower_background_threads)
 
     # lifecycle ---------------------------------------------------------------------------------
     async def start(self) -> MainWindow:
@@ -92,6 +96,8 @@ class GuiApp:
         if self.camera is not None:
             self.camera.start()
         await self._load()
+        lower_background_threads()
+        self._priority.start()
         return self.window
 
     async def stop_partial(self) -> None:
@@ -100,6 +106,7 @@ class GuiApp:
 
     async def stop(self) -> None:
         self._refresh.stop()
+        self._priority.stop()
         current = asyncio.current_task()
         for task in tasks.pending():
             if task is not current:
@@ -267,6 +274,7 @@ class GuiApp:
                 await self.listener.stop()
                 self.listener = None
             await self._start_listener()
+        lower_background_threads()
         if new.platform != old.platform or new.retry != old.retry:
             await asyncio.to_thread(core.worker.stop)
             core.worker = PushWorker(core.station, new)
