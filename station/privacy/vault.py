@@ -86,6 +86,35 @@ def load_or_create_key(path: Path, *, create: bool = True) -> bytes:
     return key
 
 
+def key_file_for(storage: StorageSettings, data_dir: Path) -> Path:
+    if storage.photo_key_file:
+        return Path(storage.photo_key_file).expanduser()
+    return default_key_file(data_dir)
+
+
+def check_key(storage: StorageSettings, data_dir: Path) -> tuple[str, str]:
+    """For ``station doctor``: ``("ok" | "warn" | "error", bilingual message)`` about the key."""
+    path = key_file_for(storage, data_dir)
+    photos = any(PhotoFolder(data_dir / "photos").refs())
+    if not path.exists():
+        if photos:
+            return (
+                "error",
+                f"照片密钥 {path} 不存在，已存照片无法读取 (photo key missing; photos unreadable)",
+            )
+        return "ok", f"照片密钥将在首次启动时创建 (photo key will be created at {path})"
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        return "warn", f"照片密钥 {path} 权限过宽，应为 600 (photo key readable by others)"
+    if path.stat().st_size != KEY_BYTES:
+        return "error", f"照片密钥 {path} 已损坏 (photo key damaged: expected 32 bytes)"
+    if path.parent.resolve().is_relative_to(data_dir.resolve()):
+        return (
+            "ok",
+            f"照片密钥在数据目录内 {path} (key inside the data dir: see [storage].photo_key_file)",
+        )
+    return "ok", f"照片密钥 {path} (photo key outside the data dir)"
+
+
 class PhotoFolder:
     """The encrypted files by reference: list, check, delete. Needs no key."""
 
@@ -149,8 +178,7 @@ class PhotoVault(PhotoFolder):
         cls, storage: StorageSettings, data_dir: Path, *, create: bool = True
     ) -> PhotoVault:
         """The vault with the key file named by ``storage.photo_key_file`` (or the default)."""
-        key_file = Path(storage.photo_key_file).expanduser() if storage.photo_key_file else None
-        return cls.open(data_dir, key_file, create=create)
+        return cls.open(data_dir, key_file_for(storage, data_dir), create=create)
 
     def put(self, image: bytes) -> str:
         """Encrypt and store ``image``; returns its reference. Written atomically and synced."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from station.config import StorageSettings
-from station.privacy.vault import PhotoFolder, PhotoVault, VaultError
+from station.privacy.vault import PhotoFolder, PhotoVault, VaultError, check_key
 from tests.helpers.photos import face_jpeg
 
 
@@ -100,3 +100,23 @@ def test_folder_lists_refs_and_clears_stale_temp_files_without_a_key(data_dir: P
     assert not (vault.folder / "x.tmp").exists()
     with pytest.raises(VaultError, match="invalid photo reference"):
         folder.path("../etc/passwd")
+
+
+def test_check_key_for_the_doctor(data_dir: Path, tmp_path: Path) -> None:
+    storage = StorageSettings()
+    assert check_key(storage, data_dir)[0] == "ok"  # created at first start
+    vault = PhotoVault.for_settings(storage, data_dir)
+    vault.put(face_jpeg())
+    level, message = check_key(storage, data_dir)
+    assert level == "ok"
+    assert "inside the data dir" in message
+    key = data_dir / "keys" / "photos.key"
+    key.chmod(0o640)
+    assert check_key(storage, data_dir)[0] == "warn"
+    key.unlink()
+    level, message = check_key(storage, data_dir)
+    assert level == "error"
+    assert "unreadable" in message
+    elsewhere = StorageSettings(photo_key_file=str(tmp_path / "k" / "photos.key"))
+    PhotoVault.for_settings(elsewhere, data_dir)
+    assert "outside the data dir" in check_key(elsewhere, data_dir)[1]
