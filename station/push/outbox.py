@@ -16,6 +16,7 @@ import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from station.core.station import Station, changed_event
@@ -126,12 +127,22 @@ class Outbox:
                     t = rules.after_lease_expired(queries.target_of(row), now)
                     if queries.apply_target(row, t, now):
                         events.append(_changed(row))
+            today = now.astimezone(tz).date()
+            waiting_states = [*queries.DUE_VALUES, DeviceState.ACCEPTED.value]
             waiting = session.exec(
                 select(DeviceTarget, Registration)
                 .join(Registration)
                 .where(
-                    col(DeviceTarget.state).in_([*queries.DUE_VALUES, DeviceState.ACCEPTED.value]),
-                    col(DeviceTarget.next_push_at) <= now,
+                    or_(
+                        and_(
+                            col(DeviceTarget.state) == DeviceState.ACCEPTED.value,
+                            col(DeviceTarget.next_push_at) <= now,
+                        ),
+                        and_(
+                            col(DeviceTarget.state).in_(waiting_states),
+                            col(Registration.reg_date) < today,
+                        ),
+                    )
                 )
             )
             for row, reg in waiting:

@@ -13,6 +13,7 @@ import logging
 import random
 import secrets
 import threading
+import time
 
 from station.config import Settings
 from station.core.station import Station
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 
 class PushWorker:
+    """``retry.concurrency`` threads, each with its own HTTP session, share the outbox: the
+    lease makes sure no two of them (nor another process) send the same device."""
+
     def __init__(
         self,
         station: Station,
@@ -38,11 +42,14 @@ class PushWorker:
         lease_s = 2 * (platform.connect_timeout_s + platform.timeout_s) + 5
         self.owner = owner or make_owner(secrets.token_hex(4))
         self.outbox = Outbox(station, self.owner, platform.protocol, lease_s)
-        self.client = PushClient(platform, station.vault, settings.station.timezone)
         self.rng = rng or random.Random()
+        self._local = threading.local()
+        self._clients: list[PushClient] = []
+        self._lock = threading.Lock()
+        self._last_sweep = -1e9
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._unsubscribe = station.bus.subscribe(RegistrationStored, self._on_stored)
         self.pushes_sent = 0
 
@@ -52,15 +59,37 @@ class PushWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def client(self) -> PushClient:
+        """This thread's HTTP client (a requests.Session is not shared between threads)."""
+        client: PushClient | None = getattr(self._local, "client", None)
+        if client is None:
+            client = PushClient(
+                self.settings.platform, self.station.vault, self.settings.station.timezone
+            )
+            self._local.client = client
+            with self._lock:
+                self._clients.append(client)
+        return client
+
+    def _sweep_if_due(self) -> None:
+        """Expire leases, silences and dates at most once per poll interval (any thread)."""
+        with self._lock:
+            due = time.monotonic() - self._last_sweep >= self.settings.retry.poll_s
+            if due:
+                self._last_sweep = time.monotonic()
+        if due:
+            self.outbox.sweep(self.station.clock.now())
+
     def run_once(self) -> Claim | None:
-        """One sweep and at most one push; returns the claim that was sent, if any."""
-        now = self.station.clock.now()
-        self.outbox.sweep(now)
-        claim = self.outbox.claim(now)
+        """A sweep when due and at most one push; returns the claim that was sent, if any."""
+        self._sweep_if_due()
+        claim = self.outbox.claim(self.station.clock.now())
         if claim is None:
             return None
         result = self.client.send(claim)
-        self.pushes_sent += 1
+        with self._lock:
+            self.pushes_sent += 1
         self.outbox.complete(claim, result, self.station.clock.now(), self.rng.random())
         log.info(
             "push work order %s registrations %s devices %s: %s%s (%.0f ms)",
@@ -73,15 +102,27 @@ class PushWorker:
         )
         return claim
 
-    def drain(self, limit: int = 1_000_000) -> int:
-        """Push until nothing is due (tests, bench); returns the number of pushes."""
-        count = 0
-        while count < limit and self.run_once() is not None:
-            count += 1
-        return count
+    def drain(self, threads: int | None = None) -> int:
+        """Push with ``threads`` threads until nothing is due (tests, bench); returns pushes."""
+        self._last_sweep = -1e9
+        before = self.pushes_sent
+
+        def work() -> None:
+            while self.run_once() is not None:
+                pass
+
+        pool = [threading.Thread(target=work) for _ in range(threads or self._concurrency)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        return self.pushes_sent - before
+
+    @property
+    def _concurrency(self) -> int:
+        return self.settings.retry.concurrency
 
     def _loop(self) -> None:
-        log.info("push worker %s started", self.owner)
         while not self._stop.is_set():
             try:
                 sent = self.run_once()
@@ -91,24 +132,33 @@ class PushWorker:
             if sent is None:
                 self._wake.wait(self.settings.retry.poll_s)
                 self._wake.clear()
-        log.info("push worker %s stopped", self.owner)
 
     def start(self) -> None:
-        if self._thread is not None:
+        if self._threads:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="push-worker", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"push-worker-{n}", daemon=True)
+            for n in range(self._concurrency)
+        ]
+        for thread in self._threads:
+            thread.start()
+        log.info("push worker %s started (%d threads)", self.owner, self._concurrency)
 
     def stop(self, timeout: float | None = None) -> None:
-        """Stop after the push in flight (if any) is recorded."""
+        """Stop after the pushes in flight (if any) are recorded."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        for thread in self._threads:
+            thread.join(timeout)
+        if self._threads:
+            log.info("push worker %s stopped", self.owner)
+        self._threads = []
         self._unsubscribe()
-        self.client.close()
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until ``stop`` is set (for ``run_headless`` and the GUI's loop)."""

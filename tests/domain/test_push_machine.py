@@ -100,11 +100,10 @@ class PushMachine(RuleBasedStateMachine):
 
     def _sweep(self, now: datetime) -> None:
         for d in self.devs:
-            if d.state in DUE | {S.ACCEPTED} and d.next is not None and d.next <= now:
-                if now.astimezone(TZ).date() > d.reg_date:  # type: ignore[operator]
-                    d.state, d.next, d.retries = S.GIVEN_UP, None, 0
-                elif d.state is S.ACCEPTED:
-                    self._give_up_or(d, S.NO_RESULT, d.next)
+            if d.state in DUE | {S.ACCEPTED} and now.astimezone(TZ).date() > d.reg_date:  # type: ignore[operator]
+                d.state, d.next, d.retries = S.GIVEN_UP, None, 0  # D15: the date is over
+            elif d.state is S.ACCEPTED and d.next is not None and d.next <= now:
+                self._give_up_or(d, S.NO_RESULT, d.next)
 
     def _claimable(self, now: datetime) -> list[Dev]:
         if self.paused and self.next_probe is not None and self.next_probe > now:
