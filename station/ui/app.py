@@ -105,6 +105,9 @@ class GuiApp:
         await self.stop()
 
     async def stop(self) -> None:
+        bridge = getattr(self, "bridge", None)
+        if bridge is not None:
+            bridge.close()  # first: no event may reach a widget that is going away
         self._refresh.stop()
         self._priority.stop()
         current = asyncio.current_task()
@@ -124,9 +127,6 @@ class GuiApp:
         if self.core is not None:
             await asyncio.to_thread(self.core.close)
             self.core = None
-        bridge = getattr(self, "bridge", None)
-        if bridge is not None:
-            bridge.close()
         log.info("GUI stopped")
 
     def _make_camera(self) -> CameraThread | None:
@@ -235,7 +235,8 @@ class GuiApp:
 
     # reactions -----------------------------------------------------------------------------
     def _on_device_state(self, event: DeviceStateChanged) -> None:
-        assert self.window is not None
+        if self.window is None:
+            return
         if event.state == "retrying":
             self.window.status.set_platform("unreachable", event.last_result)
         elif event.state in ("accepted", "written") and self.window.status._platform[0] != "paused":
@@ -243,7 +244,8 @@ class GuiApp:
         self._refresh.start()
 
     def _on_paused(self, event: PlatformPaused) -> None:
-        assert self.window is not None
+        if self.window is None:
+            return
         self.window.status.set_platform("paused", event.reason)
 
     def _submitted(self, ids: list[int]) -> None:

@@ -63,6 +63,8 @@ class EventBridge(QObject):
         log.debug("no signal for event %s", type(event).__name__)
 
     def close(self) -> None:
+        """Stop relaying: later events (and ones already queued) reach no slot."""
+        self.blockSignals(True)
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None

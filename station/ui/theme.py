@@ -152,6 +152,10 @@ QStatusBar {{ background: #0F172A; color: #E5E7EB; }}
 QStatusBar QLabel {{ color: #E5E7EB; padding: 2px 12px; }}
 QCheckBox {{ spacing: 10px; }}
 QCheckBox::indicator {{ width: {base + 4}px; height: {base + 4}px; }}
+QTabBar::tab {{ padding: {pad}px {pad + 12}px; background: #E5E7EB; border: 1px solid #CBD5E1;
+    border-bottom: none; border-top-left-radius: 8px; border-top-right-radius: 8px; margin-right: 2px; }}
+QTabBar::tab:selected {{ background: white; color: {ACCENT}; font-weight: bold; }}
+QTabWidget::pane {{ border: 1px solid #CBD5E1; background: white; border-radius: 6px; }}
 QGroupBox {{ font-weight: bold; border: 1px solid #E5E7EB; border-radius: 10px;
     margin-top: 16px; padding: 14px 10px 10px 10px; background: white; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 12px; padding: 0 6px; }}

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,12 +32,21 @@ from station.ui.ports import CatalogRow
 from station.ui.theme import BAD, OK, flag_text
 from station.ui.widgets import named
 
-TILE_COLUMNS = 3
+TILE_WIDTH, TILE_HEIGHT, TILE_GAP = 330, 250, 14
 MAX_FEED = 200
 
 
 def local_time(when: datetime) -> str:
     return when.astimezone().strftime("%H:%M:%S") if when.tzinfo else when.strftime("%H:%M:%S")
+
+
+def feed_text(event: DoorOpened) -> str:
+    """Three lines, always (the feed uses uniform item sizes): where, who, flags."""
+    person = " ".join(p for p in (event.work_order, event.name) if p) or tr("无工单")
+    text = f"{local_time(event.opened_at)}  {event.room} · {event.device_id}\n{person}\n"
+    if event.flags:
+        text += "⚠ " + tr("，").join(flag_text(f) for f in event.flags)
+    return text
 
 
 class DoorTile(QFrame):
@@ -48,7 +57,7 @@ class DoorTile(QFrame):
         self.last: DoorOpened | None = None
         self.today_count = 0
         self._flash_left = 0
-        self.setMinimumSize(300, 190)
+        self.setFixedSize(TILE_WIDTH, TILE_HEIGHT)
         layout = QVBoxLayout(self)
         self.room_label = named(QLabel(room), "tileRoom")
         self.room_label.setWordWrap(True)
@@ -135,7 +144,7 @@ class DoorTile(QFrame):
             self.when.setText(local_time(event.opened_at))
             person = " · ".join(p for p in (event.work_order, event.name, event.phone_masked) if p)
             self.who.setText(person or tr("无工单 / 未知人员"))
-            badges = " ".join(f"⚠ {flag_text(f)}" for f in event.flags)
+            badges = "\n".join(f"⚠ {flag_text(f)}" for f in event.flags)
             self.flags.setText(badges)
             self.flags.setVisible(bool(badges))
         self.count.setText(tr("今日开门 {n} 次", n=self.today_count))
@@ -161,12 +170,15 @@ class BoardPage(QWidget):
         body = QHBoxLayout()
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
-        self._grid.setSpacing(14)
-        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._grid.setSpacing(TILE_GAP)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self._grid_host)
+        self._scroll = scroll
+        self._columns = 0
         feed_box = QVBoxLayout()
         self.feed_title = QLabel()
         self.feed_title.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -175,6 +187,7 @@ class BoardPage(QWidget):
         # (word-wrapped items made each repaint grow with the feed: 20 ms at 50 entries)
         self.feed.setUniformItemSizes(True)
         self.feed.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.feed.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.feed.setMinimumWidth(340)
         feed_box.addWidget(self.feed_title)
         feed_box.addWidget(self.feed, 1)
@@ -211,11 +224,7 @@ class BoardPage(QWidget):
     def _record(self, event: DoorOpened, flash: bool) -> None:
         tile = self._tile(event.device_id, event.room)
         tile.record(event, self._today(), flash=flash)
-        person = " ".join(p for p in (event.work_order, event.name) if p) or tr("无工单")
-        text = f"{local_time(event.opened_at)}  {event.room} · {event.device_id}\n{person}\n"
-        if event.flags:
-            text += "⚠ " + "，".join(flag_text(f) for f in event.flags)
-        item = QListWidgetItem(text)
+        item = QListWidgetItem(feed_text(event))
         item.setData(Qt.ItemDataRole.UserRole, event)
         if event.flags:
             item.setForeground(Qt.GlobalColor.darkRed)
@@ -254,19 +263,32 @@ class BoardPage(QWidget):
             if site in (None, t.site) and room in (None, t.room)
         ]
 
+    def columns(self) -> int:
+        width = self._scroll.viewport().width()
+        return max(1, (width + TILE_GAP) // (TILE_WIDTH + TILE_GAP))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.columns() != self._columns:
+            self._relayout()
+
     def _relayout(self) -> None:
+        self._columns = columns = self.columns()
         while self._grid.count():
             item = self._grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
         for i, tile in enumerate(self.visible_tiles()):
-            self._grid.addWidget(tile, i // TILE_COLUMNS, i % TILE_COLUMNS)
+            self._grid.addWidget(tile, i // columns, i % columns)
             tile.show()
 
     def retranslate(self, *_: object) -> None:
         self.title.setText(tr("门禁看板"))
         self.feed_title.setText(tr("实时开门记录"))
+        for row in range(self.feed.count()):
+            item = self.feed.item(row)
+            item.setText(feed_text(item.data(Qt.ItemDataRole.UserRole)))
         self._refresh_filters()
         for tile in self.tiles.values():
             tile.retranslate()

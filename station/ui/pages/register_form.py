@@ -98,6 +98,7 @@ class FormPanel(QWidget):
         self.fields["work_order"].editor = self.work_order
         self._build_layout()
         self._connect()
+        self._escort_toggled(self.escort_on())
         self.retranslate()
 
     def _build_layout(self) -> None:
@@ -148,7 +149,12 @@ class FormPanel(QWidget):
         self.date.dateChanged.connect(lambda _d: self._touch("date"))
         self.consent.toggled.connect(lambda _c: self._touch("consent"))
         self.role.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        self.escort_box.toggled.connect(lambda _c: self.changed.emit())
+        self.escort_box.toggled.connect(self._escort_toggled)
+
+    def _escort_toggled(self, on: bool) -> None:
+        for key in ("escort_name", "escort_phone", "escort_account"):
+            self.fields[key].setVisible(on)
+        self.changed.emit()
 
     def _touch(self, key: str) -> None:
         self.touched.add(key)

@@ -155,10 +155,12 @@ class SectionEditor(QWidget):
             return QCheckBox()
         if kind == "int":
             spin = QSpinBox()
+            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # typed; arrows are too small
             spin.setRange(-1, 2_000_000_000)
             return spin
         if kind == "float":
             dspin = QDoubleSpinBox()
+            dspin.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
             dspin.setRange(-1, 1e9)
             dspin.setDecimals(2)
             return dspin
