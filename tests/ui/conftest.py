@@ -131,11 +131,12 @@ def start_gui(
 ) -> Iterator[Callable[..., Gui]]:
     started: list[GuiApp] = []
 
-    def start(settings: Settings, *, camera: bool = True) -> Gui:
+    def start(settings: Settings, *, camera: bool = True, video: Path | None = None) -> Gui:
         config_path = tmp_path / "station.toml"
         save_settings(settings, config_path)
         data_dir = tmp_path / "data"
-        factory = (lambda: VideoFileCapture.open(face_video, 15)) if camera else None
+        clip = video or face_video
+        factory = (lambda: VideoFileCapture.open(clip, 15)) if camera else None
         app = GuiApp(
             settings,
             config_path,

@@ -260,7 +260,10 @@ class FormPanel(QWidget):
             self.city.setCurrentText(data["city"])
         for key, picker in (("site", self.sites), ("room", self.rooms), ("deviceId", self.devices)):
             values = data.get(key)
-            for value in [values] if isinstance(values, str) else values or []:
+            values = [values] if isinstance(values, str) else values or []
+            if key == "deviceId" and values:
+                picker.clear_checks()  # the QR names the devices: not all of the rooms'
+            for value in values:
                 if isinstance(value, str):
                     picker.add(value, checked=True)
         self.changed.emit()
