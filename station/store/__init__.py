@@ -8,6 +8,7 @@ rollback on exception). Tables are in :mod:`station.store.tables`.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,10 @@ class Store:
         self.engine = engine
         self.url = url
         self.sqlite_file = sqlite_path(url)
+        # SQLite has one writer at a time: threads of this process queue on a lock instead of
+        # in SQLite's busy handler, which sleeps in steps of up to 25 ms. Other processes still
+        # wait on the busy timeout.
+        self._sqlite_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -42,7 +47,15 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction; objects stay readable after commit (``expire_on_commit=False``)."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        if self._sqlite_lock is None:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+            return
+        with (
+            self._sqlite_lock,
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     def close(self) -> None:
