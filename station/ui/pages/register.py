@@ -163,15 +163,18 @@ class RegisterPage(QWidget):
         right_layout = QVBoxLayout(right_inner)
         right_layout.setContentsMargins(0, 0, 8, 0)
         right_layout.addWidget(self.form)
-        right_layout.addWidget(self.missing)
-        right_layout.addWidget(self.submit)
         right_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(right_inner)
+        # what is missing and the submit button stay in view below the scrolling form
+        right = QVBoxLayout()
+        right.addWidget(scroll, 1)
+        right.addWidget(self.missing)
+        right.addWidget(self.submit)
         body.addLayout(left, 5)
-        body.addWidget(scroll, 6)
+        body.addLayout(right, 6)
         outer.addLayout(body, 1)
 
     # camera --------------------------------------------------------------------------------
