@@ -22,7 +22,9 @@ Index = QModelIndex | QPersistentModelIndex
 def countdown(when: datetime | None, now: datetime) -> str:
     if when is None:
         return "—"
-    seconds = max(0, int((when - now).total_seconds()))
+    seconds = int((when - now).total_seconds())
+    if seconds <= 0:
+        return tr("即将重推")  # due: the worker picks it up within its poll interval
     minutes, seconds = divmod(seconds, 60)
     return tr("{m:02d}:{s:02d} 后重推", m=minutes, s=seconds)
 

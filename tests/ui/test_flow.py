@@ -23,7 +23,7 @@ pytestmark = pytest.mark.gui
 
 ROOM_1 = "咸阳秦都应急楼一楼综合机房"
 ROOM_2 = "咸阳秦都应急楼二楼传输机房"
-COUNTDOWN = re.compile(r"\d\d:\d\d 后重推")
+COUNTDOWN = re.compile(r"\d\d:\d\d 后重推|即将重推")
 
 
 def state_of(card: Any, device_id: str) -> str:
