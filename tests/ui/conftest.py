@@ -151,6 +151,8 @@ def start_gui(
     yield start
     for app in started:
         run(app.stop(), 30)
+    # let the listener's closed connections finish their handler tasks on this loop
+    run(asyncio.sleep(0.1))
 
 
 async def _start_with_catalog(app: GuiApp) -> None:
