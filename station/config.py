@@ -91,7 +91,6 @@ class RetrySettings(_Section):
     backoff_max_s: float = Field(default=300, gt=0)
     pause_probe_s: float = Field(default=60, gt=0)  # D5: slow probe while paused by code 22
     poll_s: float = Field(default=1, gt=0)  # how often the worker looks for due work
-    concurrency: int = Field(default=4, ge=1, le=32)  # pushes in flight at once (worker threads)
 
 
 class PhotoSettings(_Section):
