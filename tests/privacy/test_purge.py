@@ -244,3 +244,33 @@ def test_old_database_backups_go_after_retention_days(core: Core, data_dir: Path
     assert purge(core).old_backups == 1
     assert not old.exists()
     assert new.exists()
+
+
+@pytest.mark.postgres
+def test_retention_on_postgresql(data_dir: Path, clock: FakeClock) -> None:
+    """The same purge on PostgreSQL ([storage].database_url): no checkpoint, the rest alike."""
+    from tests.helpers.postgres import postgres_server
+
+    with postgres_server() as server:
+        settings = Settings()
+        settings.storage.database_url = server.create_database("privacy")
+        with open_core(data_dir, clock, settings) as core:
+            reg_id = register(core, day=datetime(2026, 12, 3).date())
+            add_attempt(core, reg_id)
+            face_result(core, ALICE, DEVICES[0])
+            door_open(core, ALICE, DEVICES[0], "2026-12-03 10:05:00")
+            clock.advance(31 * 24 * HOUR)
+            dry = purge(core, dry_run=True)
+            assert (dry.push_attempts, dry.callbacks, dry.door_events) == (1, 2, 1)
+            report = purge(core)
+            assert report.anonymised == [(reg_id, "JF-20261203-0001")]
+            assert report.checkpoint == "not needed (postgresql)"
+            row = reg_row(core, reg_id)
+            assert (row.name, row.phone, row.photo_ref) == ("", "", None)
+            with core.store.transaction() as session:
+                assert all(
+                    ALICE.phone.encode() not in c.body for c in session.exec(select(CallbackInbox))
+                )
+                assert session.exec(select(DoorEvent)).one().phone is None
+                assert session.exec(select(PushAttempt)).one().sent["phone"] == ""
+            assert purge(core).callbacks == 0
