@@ -15,6 +15,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
@@ -94,6 +95,25 @@ class PushResult:
 
 def _changed(row: DeviceTarget) -> Event:
     return changed_event(row)
+
+
+def _person(reg: Registration, device_ids: tuple[str, ...]) -> Person:
+    assert reg.id is not None
+    return Person(
+        reg.id,
+        reg.work_order,
+        reg.name,
+        reg.account,
+        reg.phone,
+        reg.role,
+        reg.city,
+        tuple(reg.sites),
+        tuple(reg.rooms),
+        reg.reg_date,
+        reg.photo_ref,
+        reg.created_at,
+        device_ids,
+    )
 
 
 class Outbox:
@@ -195,6 +215,8 @@ class Outbox:
             if not rows:
                 return None
             people = self._lease(session, rows, now, events)
+            if people and self.protocol == "v1":
+                people += self._companions(session, group, {p.registration_id for p in people})
             if probe:
                 platform.next_probe_at = now + timedelta(seconds=self.station.policy.pause_probe_s)
         self._publish(events)
@@ -202,6 +224,17 @@ class Outbox:
             return None
         ids = tuple(row.id for row in rows if row.id is not None and row.state == "sending")
         return Claim(self.owner, tuple(people), ids, probe)
+
+    @staticmethod
+    def _companions(session: Session, group: Any, leased: set[int]) -> list[Person]:
+        """v1 (D6): one push carries the operator and the escort, so a re-push of one of them
+        carries the other's name and face too; their devices are not part of this push."""
+        others = session.exec(
+            select(Registration).where(
+                col(Registration.id).in_(group), col(Registration.id).not_in(leased)
+            )
+        )
+        return [_person(reg, ()) for reg in others if reg.photo_ref is not None]
 
     def _lease(
         self, session: Session, rows: list[DeviceTarget], now: datetime, events: list[Event]
@@ -231,23 +264,7 @@ class Outbox:
                 row.lease_until = now + timedelta(seconds=self.lease_s)
                 row.updated_at = now
                 events.append(_changed(row))
-            people.append(
-                Person(
-                    reg_id,
-                    reg.work_order,
-                    reg.name,
-                    reg.account,
-                    reg.phone,
-                    reg.role,
-                    reg.city,
-                    tuple(reg.sites),
-                    tuple(reg.rooms),
-                    reg.reg_date,
-                    reg.photo_ref,
-                    reg.created_at,
-                    tuple(row.device_id for row in targets),
-                )
-            )
+            people.append(_person(reg, tuple(row.device_id for row in targets)))
         return people
 
     def complete(self, claim: Claim, result: PushResult, now: datetime, jitter: float) -> None:

@@ -28,6 +28,20 @@ def test_v1_operator_and_escort_go_out_as_one_push_and_00_writes_every_device(
         assert names["orderNo"] == "JF-20261203-0001"
 
 
+def test_v1_re_push_of_one_person_still_carries_both(data_dir: Path) -> None:
+    with chain(data_dir, SimConfig(scenario="success"), platform={"protocol": "v1"}) as c:
+        done = c.core.station.register(form(escort=True, reg_date=local_today()))
+        for reg in done.ids:
+            c.wait_states(reg, {"ACC1": "written", "ACC2": "written"})
+        c.core.station.mark_not_effective(done.ids[1], "ACC2")
+        wait_until(lambda: len(c.pushes()) == 2)
+        c.wait_states(done.ids[1], {"ACC1": "written", "ACC2": "written"})
+        second = c.pushes()[1]
+        assert second["answer"]["code"] == "00"
+        names = {p["name"] for p in second["parts"]}
+        assert {"operatorRelation[0].operatorFace", "escortRelation[0].escortFace"} <= names
+
+
 def test_v1_non_00_answer_schedules_the_failure_re_push(data_dir: Path) -> None:
     with chain(data_dir, SimConfig(scenario="fail"), platform={"protocol": "v1"}) as c:
         done = c.core.station.register(form(escort=True, reg_date=local_today()))
