@@ -73,7 +73,7 @@ class GuiApp:
         self.listener: Listener | None = None
         self.camera: CameraThread | None = None
         self.window: MainWindow | None = None
-        self._refresh = QTimer(singleShot=True, interval=300)
+        self._refresh = QTimer(singleShot=True, interval=1000)  # status: at most once a second
         self._refresh.timeout.connect(lambda: spawn(self.refresh_status()))
         # threads come and go (to_thread pools, the listener's store pool): renice new ones
         self._priority = QTimer(interval=2000)
@@ -199,7 +199,7 @@ class GuiApp:
             window.add_page(key, title, page)
             translator.changed.connect(page.retranslate)  # type: ignore[attr-defined]
         self.bridge.deviceStateChanged.connect(self._on_device_state)
-        self.bridge.registrationStored.connect(lambda _e: self._refresh.start())
+        self.bridge.registrationStored.connect(lambda _e: self._schedule_refresh())
         self.bridge.platformPaused.connect(self._on_paused)
         self.bridge.platformResumed.connect(lambda _e: window.status.set_platform("ok"))
         return window
@@ -241,7 +241,13 @@ class GuiApp:
             self.window.status.set_platform("unreachable", event.last_result)
         elif event.state in ("accepted", "written") and self.window.status._platform[0] != "paused":
             self.window.status.set_platform("ok")
-        self._refresh.start()
+        self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
+        """Throttle, not debounce: under a steady stream of events the status still updates
+        once a second (a restarted timer would wait for a quiet moment)."""
+        if not self._refresh.isActive():
+            self._refresh.start()
 
     def _on_paused(self, event: PlatformPaused) -> None:
         if self.window is None:

@@ -79,11 +79,11 @@ class HistoryPage(QWidget):
         self.export_button.clicked.connect(self._export_clicked)
         bridge.registrationStored.connect(lambda e: self._mark_dirty(e.registration_id))
         bridge.deviceStateChanged.connect(lambda e: self._mark_dirty(e.registration_id))
-        # several events for one registration arrive together: refresh it once (debounced)
-        self._debounce = QTimer(self)
-        self._debounce.setInterval(250)
-        self._debounce.setSingleShot(True)
-        self._debounce.timeout.connect(self._flush)
+        # several events for one registration arrive together: refresh it once (throttled)
+        self._throttle = QTimer(self)
+        self._throttle.setInterval(500)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self._flush)
         self.retranslate()
 
     async def reload(self) -> None:
@@ -92,7 +92,8 @@ class HistoryPage(QWidget):
 
     def _mark_dirty(self, registration_id: int) -> None:
         self._dirty.add(registration_id)
-        self._debounce.start()
+        if not self._throttle.isActive():  # throttle: refresh twice a second at most
+            self._throttle.start()
 
     def _flush(self) -> None:
         ids, self._dirty = self._dirty, set()
