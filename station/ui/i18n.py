@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -20,14 +21,17 @@ SOURCE_LANGUAGE = "zh_CN"
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 
 
+def resources_dir() -> Path:
+    """``resources/`` of the PyInstaller bundle (``sys._MEIPASS``) or of the source tree."""
+    bundled = getattr(sys, "_MEIPASS", None)
+    if bundled and (Path(bundled) / "resources").is_dir():
+        return Path(bundled) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
 def catalog_dir() -> Path:
-    """``resources/i18n`` of the source tree (or beside the bundled executable)."""
-    here = Path(__file__).resolve()
-    for base in (here.parents[2], here.parents[1]):
-        folder = base / "resources" / "i18n"
-        if folder.is_dir():
-            return folder
-    return here.parents[2] / "resources" / "i18n"
+    """``resources/i18n``: one ``<language>.json`` per language besides Chinese."""
+    return resources_dir() / "i18n"
 
 
 def load_catalog(language: str, folder: Path | None = None) -> dict[str, str]:

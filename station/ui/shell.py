@@ -22,7 +22,7 @@ import qasync
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from station.ui.i18n import tr
+from station.ui.i18n import resources_dir, tr
 from station.ui.theme import load_cjk_font
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def make_application(argv: list[str] | None = None, fonts: Path | None = None) -
     app.setApplicationName("station")
     app.setOrganizationName("station")
     qInstallMessageHandler(_qt_message)
-    load_cjk_font(app, fonts)
+    load_cjk_font(app, fonts or resources_dir() / "fonts")
     # The GUI thread shares the interpreter lock with the push worker, the listener's store
     # threads and the camera: a 1 ms switch interval (default 5 ms) lets it take the lock back
     # sooner, so the loop stays live while they work (DESIGN §6: no stall over 50 ms).
