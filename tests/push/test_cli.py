@@ -147,7 +147,8 @@ def test_serve_picks_up_a_cli_registration_within_2_s_and_stops_on_sigterm(
 ) -> None:
     with run_simulator_in_thread(SimConfig(scenario="silent")) as sim:
         config = tmp_path / "station.toml"
-        config.write_text(tomli_w.dumps({"platform": {"base_url": sim.base_url}}))
+        doc = {"platform": {"base_url": sim.base_url}, "listener": {"port": 0}}
+        config.write_text(tomli_w.dumps(doc))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         server = subprocess.Popen(
             [

@@ -67,6 +67,7 @@ def test_sigkill_at_random_moments_loses_nothing(data_dir: Path, tmp_path: Path)
         doc = {
             "platform": {"base_url": sim.base_url, "timeout_s": 2, "connect_timeout_s": 1},
             "retry": {"poll_s": 0.05, "backoff_base_s": 0.1, "backoff_max_s": 0.5},
+            "listener": {"port": 0},  # serve's own listener; the simulator calls the test's
         }
         config = tmp_path / "station.toml"
         config.write_text(tomli_w.dumps(doc))

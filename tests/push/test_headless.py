@@ -20,7 +20,7 @@ def test_services_stop_when_the_event_is_set(data_dir: Path) -> None:
         seen.append("stopped")
 
     async def main() -> None:
-        with make_core(data_dir) as core:
+        with make_core(data_dir, listener={"port": 0}) as core:
             stop = asyncio.Event()
             services = [*headless_services(core), extra]
             runner = asyncio.create_task(run_headless(core, stop, services))
@@ -40,7 +40,7 @@ def test_a_failing_service_stops_the_others_and_is_reported(data_dir: Path) -> N
         raise OSError("port 8443 in use")
 
     async def main() -> None:
-        with make_core(data_dir) as core:
+        with make_core(data_dir, listener={"port": 0}) as core:
             stop = asyncio.Event()
             with pytest.raises(OSError, match="8443"):
                 await asyncio.wait_for(
