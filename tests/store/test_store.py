@@ -19,7 +19,7 @@ from station.domain.rules import Answer
 from station.push.outbox import Claim, Outbox, PushResult
 from station.store.migrate import current_revision, head_revision
 from station.store.tables import CallbackInbox, DeviceTarget
-from tests.push.factory import START, face, form, make_core, raw
+from tests.push.factory import START, door, face, form, make_core, raw
 
 
 @pytest.fixture
@@ -133,3 +133,17 @@ def test_a_late_success_counts_after_given_up(core: Core, clock: FakeClock) -> N
     view = core.station.registration(reg_id)
     assert view is not None
     assert view.devices[0].state.value == "written"
+
+
+def test_door_events_and_status_round_trip(core: Core) -> None:
+    reg_id = core.station.register(form()).ids[0]
+    core.station.record_face_result(face("ACC1"), raw())
+    outcome = core.station.record_door_open(door("ACC1"), raw("door"))
+    assert outcome.flags == ()
+    assert core.station.record_door_open(door("ACC1"), raw("door")).duplicate
+    status = core.station.status().to_json()
+    (event,) = status["door_events"]
+    assert event["opened_at"] == "2026-12-03T10:38:01+08:00"
+    assert event["registration_id"] == reg_id
+    assert event["flags"] == []
+    assert status["queue"] == {"due": 1, "scheduled": 0}  # ACC2 is still queued
