@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from station.cli.common import EXIT_OK, EXIT_USAGE, load_context
+from station.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, load_context
 
 NAME = "not-effective"
 HELP = "mark a written device as not effective and re-push it after the delay (成功但未生效)"
@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the device's new state")
 
 
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from station.app import build_core
     from station.service import ActionError
 
@@ -35,3 +35,15 @@ def run(args: argparse.Namespace) -> int:
         when = view.next_push_at.isoformat() if view.next_push_at else "-"
         print(f"{view.device_id}: {view.state.value}, re-push at {when}")
     return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """The command, with the database's and the photo store's errors as a message and exit 1."""
+    from station.privacy.vault import VaultError
+    from station.store import StoreError
+
+    try:
+        return _run(args)
+    except (StoreError, VaultError) as exc:
+        print(f"station {NAME}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from station.cli.common import EXIT_OK, EXIT_PHOTO, EXIT_USAGE, load_context
+from station.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PHOTO, EXIT_USAGE, load_context
 
 NAME = "register"
 HELP = "register a person for a work order and queue the push (登记并推送)"
@@ -82,7 +82,7 @@ def _gate(path: Path, option: str, settings: object) -> bytes | int:
     return verdict.jpeg
 
 
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from station.app import build_core
     from station.core.forms import parse_date
     from station.domain.states import Role
@@ -139,3 +139,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(" ".join(str(i) for i in done.ids))
     return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """The command, with the database's and the photo store's errors as a message and exit 1."""
+    from station.privacy.vault import VaultError
+    from station.store import StoreError
+
+    try:
+        return _run(args)
+    except (StoreError, VaultError) as exc:
+        print(f"station {NAME}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE

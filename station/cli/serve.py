@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +92,7 @@ async def _main(core: Core) -> None:
     await run_headless(core, stop, headless_services(core))
 
 
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from station.app import build_core
     from station.logs import setup_logging
 
@@ -113,3 +114,15 @@ def run(args: argparse.Namespace) -> int:
             unsubscribe()
     log.info("station serve stopped")
     return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """The command, with the database's and the photo store's errors as a message and exit 1."""
+    from station.privacy.vault import VaultError
+    from station.store import StoreError
+
+    try:
+        return _run(args)
+    except (StoreError, VaultError) as exc:
+        print(f"station {NAME}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from station.cli.common import EXIT_OK, load_context
+from station.cli.common import EXIT_FAILURE, EXIT_OK, load_context
 
 NAME = "status"
 HELP = "show registrations, per-device push state and the queue (推送状态)"
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     from station.domain.events import EventBus
     from station.privacy.vault import PhotoVault
     from station.service import Station
@@ -52,3 +53,15 @@ def run(args: argparse.Namespace) -> int:
             f"door {door.device_id} {door.opened_at.isoformat()} {door.work_order or '-'} {flags}"
         )
     return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """The command, with the database's and the photo store's errors as a message and exit 1."""
+    from station.privacy.vault import VaultError
+    from station.store import StoreError
+
+    try:
+        return _run(args)
+    except (StoreError, VaultError) as exc:
+        print(f"station {NAME}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE

@@ -189,3 +189,17 @@ def test_serve_picks_up_a_cli_registration_within_2_s_and_stops_on_sigterm(
         assert server.returncode == 0, output
         assert "station serve stopped" in output
         assert "13800001111" not in output  # never a full phone number in the log
+
+
+def test_a_database_from_a_newer_station_is_a_clear_error(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    status_json(data_dir, capsys)
+    with sqlite3.connect(data_dir / "station.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '0099'")
+    db.close()
+    for command in (["status"], ["not-effective", "1", "ACC1"]):
+        assert main([*command, "--data-dir", str(data_dir)]) == 1
+        assert "newer than this station" in capsys.readouterr().err
