@@ -90,9 +90,9 @@ def _face_problems(
 ) -> set[str]:
     found = set()
     box = face.box
-    if box.w < photo.min_face_px:
+    if box.w < photo.min_face_px:  # too few pixels: "closer" is the hint, never both
         found.add(P.FACE_TOO_SMALL)
-    if box.w > photo.max_face_fraction * max_crop_width(width, height, photo):
+    elif box.w > photo.max_face_fraction * max_crop_width(width, height, photo):
         found.add(P.FACE_TOO_LARGE)
     cx, cy = box.center
     if abs(cx - width / 2) > photo.max_offset_x * width:

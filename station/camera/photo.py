@@ -121,6 +121,8 @@ def prepare_capture(
 ) -> PhotoVerdict:
     """Gate a BGR frame (grey and BGRA are converted); if it passes, crop, encode and gate
     the encoded photo again."""
+    if frame.size == 0 or min(frame.shape[:2]) < _MIN_SIDE:
+        return PhotoVerdict(False, [P.UNREADABLE], None)
     detector = detector or default_detector()
     if frame.ndim == 2:
         frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)

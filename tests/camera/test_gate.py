@@ -186,3 +186,11 @@ def test_bgra_and_grey_frames_are_accepted() -> None:
     assert verdict.ok, verdict.problems
     assert verdict.jpeg is not None
     assert read_markers(verdict.jpeg).sampling == [(2, 2), (1, 1), (1, 1)]  # colour JPEG
+
+
+def test_tiny_frame_is_unreadable_and_a_small_tight_crop_asks_to_come_closer() -> None:
+    assert prepare_capture(photos.astronaut()[:20, :20], PHOTO).problems == [P.UNREADABLE]
+    tight = cv2.resize(photos.grace_hopper()[100:335, 150:385], (100, 100))  # face fills it
+    verdict = prepare_capture(tight, PHOTO)
+    assert P.FACE_TOO_SMALL in verdict.problems
+    assert P.FACE_TOO_LARGE not in verdict.problems
