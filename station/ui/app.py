@@ -25,7 +25,7 @@ from station.domain.rules import RetryPolicy
 from station.listener import Listener
 from station.privacy.scheduler import retention_loop
 from station.push.worker import PushWorker
-from station.ui import probes, tasks
+from station.ui import probes, tasks, timefmt
 from station.ui.bridge import EventBridge
 from station.ui.camera_worker import CameraThread
 from station.ui.core import StationFacade
@@ -83,6 +83,7 @@ class GuiApp:
     async def start(self) -> MainWindow:
         settings = self.settings
         translator.set_language(settings.station.language)
+        timefmt.set_timezone(settings.station.timezone)
         self.core = core = await asyncio.to_thread(
             build_core, settings, self.data_dir, self.options.clock
         )

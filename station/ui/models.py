@@ -15,6 +15,7 @@ from station.domain.events import DeviceStateChanged
 from station.ui.i18n import tr
 from station.ui.ports import DeviceView, RegistrationView
 from station.ui.theme import BAD, CONFIG, MUTED, OK, WARN, state_colour, state_text
+from station.ui.timefmt import local
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -148,7 +149,7 @@ class HistoryModel(QAbstractTableModel):
 
     def cells(self, row: int) -> tuple[str, ...]:
         view = self.rows[row]
-        created = view.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if view.created_at else ""
+        created = local(view.created_at).strftime("%Y-%m-%d %H:%M") if view.created_at else ""
         return (
             view.work_order,
             view.name,

@@ -7,7 +7,6 @@ the listener listens, and the time. It is updated from bridge signals, never by 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.ui import timefmt
 from station.ui.i18n import LANGUAGES, tr, translator
 from station.ui.theme import BAD, CONFIG, OK, WARN
 from station.ui.widgets import named
@@ -63,7 +63,7 @@ class StatusBar(QStatusBar):
         self.retranslate()
 
     def _update_clock(self) -> None:
-        self.clock.setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        self.clock.setText(timefmt.now().strftime("%Y-%m-%d %H:%M:%S"))
 
     def retranslate(self) -> None:
         state, reason = self._platform

@@ -30,6 +30,7 @@ from station.ui.bridge import EventBridge
 from station.ui.i18n import tr
 from station.ui.ports import CatalogRow
 from station.ui.theme import BAD, OK, flag_text
+from station.ui.timefmt import local
 from station.ui.widgets import named
 
 TILE_WIDTH, TILE_HEIGHT, TILE_GAP = 330, 250, 14
@@ -37,7 +38,7 @@ MAX_FEED = 200
 
 
 def local_time(when: datetime) -> str:
-    return when.astimezone().strftime("%H:%M:%S") if when.tzinfo else when.strftime("%H:%M:%S")
+    return local(when).strftime("%H:%M:%S")
 
 
 def feed_text(event: DoorOpened) -> str:
@@ -93,11 +94,7 @@ class DoorTile(QFrame):
         self.retranslate()
 
     def record(self, event: DoorOpened, today: date, flash: bool = True) -> None:
-        opened_day = (
-            event.opened_at.astimezone().date()
-            if event.opened_at.tzinfo
-            else event.opened_at.date()
-        )
+        opened_day = local(event.opened_at).date()
         if opened_day == today:
             self.today_count += 1
         if self.last is None or event.opened_at >= self.last.opened_at:

@@ -272,8 +272,10 @@ class RegisterPage(QWidget):
             ids = await self._core.register(form)
         except FieldError as exc:
             self._submitting = False
-            self.form.touched.add(exc.field)
-            self.form.fields.get(exc.field, self.form.fields["work_order"]).set_error(exc.message)
+            field = self.form.fields.get(exc.field)
+            if field is not None:  # photo problems have no field of their own: the line says
+                self.form.touched.add(exc.field)
+                field.set_error(exc.message)
             self.missing.setText(tr("未能提交：{message}", message=tr(exc.message)))
             self.submit.setEnabled(True)
             return
