@@ -194,6 +194,7 @@ class BoardPage(QWidget):
         layout.addLayout(body, 1)
         self.site_filter.currentIndexChanged.connect(self._refilter)
         self.room_filter.currentIndexChanged.connect(self._relayout)
+        self._bridge = bridge
         bridge.doorOpened.connect(self.on_door_opened)
         self.retranslate()
 
@@ -256,7 +257,7 @@ class BoardPage(QWidget):
         site, room = self.site_filter.currentData(), self.room_filter.currentData()
         return [
             t
-            for _, t in sorted(self.tiles.items(), key=lambda kv: (kv[1].room, kv[0]))
+            for _, t in sorted(self.tiles.items(), key=lambda kv: (kv[1].site, kv[1].room, kv[0]))
             if site in (None, t.site) and room in (None, t.room)
         ]
 
