@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -232,4 +231,4 @@ class PushMachine(RuleBasedStateMachine):
 
 
 PushMachine.TestCase.settings = hsettings(max_examples=30, stateful_step_count=40, deadline=None)
-TestPushMachine = pytest.mark.slow(PushMachine.TestCase)
+TestPushMachine = PushMachine.TestCase
