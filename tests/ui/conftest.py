@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import sys
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ CATALOG = (
 def loop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     from station.ui.shell import make_application
 
-    make_application()
+    switch_interval = sys.getswitchinterval()
+    make_application()  # as `station gui` does: CJK font, Qt log routing, GIL switch interval
     event_loop = qasync.QEventLoop(qapp, already_running=True)
     # plain threads for asyncio.to_thread: qasync's default QThreadExecutor would still be
     # running when the session ends (the loop is never closed), and Qt aborts on that
@@ -48,6 +50,7 @@ def loop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     asyncio.set_event_loop(event_loop)
     yield event_loop
     executor.shutdown(wait=True)
+    sys.setswitchinterval(switch_interval)  # the rest of the suite runs as it would alone
 
 
 @pytest.fixture
