@@ -10,6 +10,9 @@ order), the sample catalog is loaded and the camera plays a sample clip of real 
   screenshot of each step to DIR; exit 0 only if every step reached its expected state.
 - ``station demo --headless``: the same scenario without Qt (core + listener + simulator).
 
+The throw-away data dir is deleted after a successful run and kept (its path printed) after a
+failed one, with its log in ``logs/station.log``.
+
 Exit codes: 0 every step reached its state; 1 a step did not (the log says which); 2 bad arguments.
 """
 
@@ -94,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
     data_dir, throw_away = _data_dir(args)
     setup_logging(data_dir, verbose=args.verbose)
+    code = EXIT_FAILURE
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # one line per callback
     if not args.verbose:  # the console shows the tour's steps; the log file has everything
         for handler in logging.getLogger().handlers:
@@ -103,17 +107,19 @@ def run(args: argparse.Namespace) -> int:
                 handler.setLevel(logging.WARNING)
     try:
         if args.headless:
-            return _headless(args, data_dir)
-        from station.demo.gui import run_gui_demo
-
-        return run_gui_demo(
-            data_dir,
-            screenshots=args.screenshots,
-            tour=args.tour or args.screenshots is not None,
-            exit_after=args.exit_after,
-        )
-    finally:
-        if throw_away and not args.keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
+            code = _headless(args, data_dir)
         else:
+            from station.demo.gui import run_gui_demo
+
+            code = run_gui_demo(
+                data_dir,
+                screenshots=args.screenshots,
+                tour=args.tour or args.screenshots is not None,
+                exit_after=args.exit_after,
+            )
+        return code
+    finally:
+        if throw_away and not args.keep and code == EXIT_OK:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:  # a failed run keeps its data and log (logs/station.log) for a look
             print(f"station demo: data kept in {data_dir}", file=sys.stderr)

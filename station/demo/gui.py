@@ -55,6 +55,7 @@ async def _main(
         except (TourFailed, TimeoutError) as exc:
             reason = str(exc) or f"the tour did not finish within {exit_after} s"
             log.error("demo tour failed: %s", reason)
+            walk.log_state()
             print(f"station demo: tour FAILED: {reason}", flush=True)
             if screenshots is not None:
                 window.grab().save(str(screenshots / "failed.png"))

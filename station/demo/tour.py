@@ -175,6 +175,25 @@ class Tour:
                 )
             page.photo.retake.click()
 
+    def log_state(self) -> None:
+        """After a failure: what the core and the board hold, for the log (no names, no phones)."""
+        try:
+            status = self.gui.core.station.status().to_json()
+        except Exception:
+            log.exception("could not read the status after the failure")
+            return
+        for reg in status["registrations"]:
+            states = {d["device_id"]: (d["state"], d["pushes"]) for d in reg["devices"]}
+            log.error("registration %s %s: %s", reg["id"], reg["work_order"], states)
+        for event in status["door_events"]:
+            log.error(
+                "door event %s work order %s flags %s",
+                event["device_id"],
+                event["work_order"],
+                event["flags"],
+            )
+        log.error("board feed holds %d entries", self.gui.board_page.feed.count())
+
     def _count_frame(self, *_args: object) -> None:
         self.frames += 1
 
