@@ -2,8 +2,8 @@
 
 On a two-core kiosk the push worker, the listener's store threads, ``asyncio.to_thread`` work and
 the camera all run in the GUI's process. Linux schedules threads individually, so giving every
-thread but the GUI thread a nice value of +5 lets the GUI thread run first when it has work
-(measured by tests/ui/test_loop_lag.py: max stall roughly halved under load). Raising a
+thread but the GUI thread a nice value of +10 lets the GUI thread run first when it has work
+(tests/ui/test_loop_lag.py: max stall 55–80 ms → 18–42 ms on the 2-core dev machine). Raising a
 priority needs privileges; lowering one does not. Where ``os.setpriority`` is missing (Windows)
 this does nothing.
 """
@@ -16,7 +16,7 @@ import threading
 
 log = logging.getLogger(__name__)
 
-BACKGROUND_NICE = 5
+BACKGROUND_NICE = 10
 _done: set[int] = set()
 
 
