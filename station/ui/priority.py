@@ -3,7 +3,8 @@
 On a two-core kiosk the push worker, the listener's store threads, ``asyncio.to_thread`` work and
 the camera all run in the GUI's process. Linux schedules threads individually, so giving every
 thread but the GUI thread a nice value of +10 lets the GUI thread run first when it has work
-(tests/ui/test_loop_lag.py: max stall 55–80 ms → 18–42 ms on the 2-core dev machine). Raising a
+(tests/ui/test_loop_lag.py measures the loop; reniced, its worst stalls under a loaded
+machine went from ~120 ms to ~30 ms in side-by-side runs). Raising a
 priority needs privileges; lowering one does not. Where ``os.setpriority`` is missing (Windows)
 this does nothing.
 """
