@@ -309,7 +309,7 @@ class GuiApp:
             worker.frameReady.connect(page._frame)
             worker.captured.connect(page._captured)
             worker.qrDecoded.connect(page._qr)
-            worker.cameraLost.connect(page.preview.camera_lost)
+            worker.cameraLost.connect(page._camera_lost)
             self.camera.start()
 
 

@@ -88,3 +88,13 @@ def test_unreachable_platform_leaves_the_registration_queued_and_visible(qtbot, 
     history = app.history_page
     qtbot.waitUntil(lambda: any(r[0] == "JF-OFFLINE-1" for r in history.filtered_rows()))
     assert history.filtered_rows()[0][5] == "0/2"
+
+
+def test_a_missing_camera_is_explained_not_fatal(qtbot, start_gui, tmp_path):
+    gui = start_gui(settings_for(CLOSED_PORT_URL), video=tmp_path / "unplugged.avi")
+    page = gui.app.register_page
+    qtbot.waitUntil(lambda: page.preview.hint.text() == "未检测到摄像头", timeout=10_000)
+    qtbot.mouseClick(page.capture_button, Qt.MouseButton.LeftButton)
+    assert page.photo.jpeg is None
+    assert page.capture_message.text() == "没有可用的摄像头，无法拍照"
+    assert gui.window.isVisible()

@@ -89,6 +89,14 @@ def test_pin_guards_settings_and_save_applies(qtbot, start_gui, run):
     assert app.core.worker is not worker_before
     assert app.core.worker.settings.retry.max_pushes == 9
 
+    # a [listener] change restarts the listener in place (no app restart)
+    listener_before = app.listener
+    page.sections["listener"].editors["max_body_bytes"].setValue(32768)
+    assert run(page.save()) is True
+    assert app.listener is not None
+    assert app.listener is not listener_before
+    assert window.status.listener.text() == f"回调监听：{app.listener.base_url}"
+
     # the listener self-test talks to the running listener
     qtbot.mouseClick(page.test_listener_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.result.text().startswith("回调监听正常"), timeout=10_000)

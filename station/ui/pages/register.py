@@ -108,6 +108,7 @@ class RegisterPage(QWidget):
         self._on_submitted = on_submitted
         self._show_all = False
         self._submitting = False
+        self._live = False  # frames are arriving from the camera
         self.target = "photo"  # which slot the next capture fills: photo | escort_photo
         self.form = FormPanel(escort_required=escort_required, retention_days=retention_days)
         self.preview = PreviewPanel()
@@ -137,7 +138,7 @@ class RegisterPage(QWidget):
             camera.worker.frameReady.connect(self._frame)
             camera.worker.captured.connect(self._captured)
             camera.worker.qrDecoded.connect(self._qr)
-            camera.worker.cameraLost.connect(self.preview.camera_lost)
+            camera.worker.cameraLost.connect(self._camera_lost)
         else:
             self.preview.camera_lost()
         self.form.reset(today())
@@ -179,10 +180,15 @@ class RegisterPage(QWidget):
 
     # camera --------------------------------------------------------------------------------
     def _frame(self, image: QImage, view: LiveView) -> None:
+        self._live = True
         self.preview.update_view(image, view)
 
+    def _camera_lost(self) -> None:
+        self._live = False
+        self.preview.camera_lost()
+
     def _capture_clicked(self) -> None:
-        if self._camera is None:
+        if self._camera is None or not self._live:
             self.capture_message.setText(tr("没有可用的摄像头，无法拍照"))
             return
         self.capture_message.clear()
