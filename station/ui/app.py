@@ -29,7 +29,7 @@ from station.ui import probes, tasks, timefmt
 from station.ui.bridge import EventBridge
 from station.ui.camera_worker import CameraThread
 from station.ui.core import StationFacade
-from station.ui.i18n import translator
+from station.ui.i18n import tr, translator
 from station.ui.pages.board import BoardPage
 from station.ui.pages.history import HistoryPage
 from station.ui.pages.progress import ProgressPage
@@ -150,7 +150,7 @@ class GuiApp:
         except Exception as exc:
             log.error("listener could not start: %s", exc)
             self.window.status.set_listener("")
-            self.window.flag_error(f"回调监听未能启动：{exc}")
+            self.window.flag_error(tr("回调监听未能启动：{error}", error=str(exc)))
             return
         self.listener = listener
         self.window.status.set_listener(listener.base_url)

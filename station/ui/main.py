@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from pathlib import Path
 
 from station.cli.common import Context
@@ -29,10 +30,11 @@ async def main_coroutine(
         window = await gui.start()
     except Exception as exc:
         log.exception("the GUI could not start")
-        from station.ui.shell import show_error
-
-        show_error(f"无法启动：{exc}")
         await gui.stop_partial()
+        print(f"station gui: cannot start: {exc}", file=sys.stderr)
+        from station.ui.shell import show_fatal
+
+        show_fatal(f"无法启动：{exc}")  # the app ends after this: wait until it is read
         return 1
     gui.show()
     try:

@@ -54,6 +54,13 @@ def show_error(summary: str, details: str = "") -> None:
     box.show()
 
 
+def show_fatal(summary: str) -> None:
+    """Before exiting: a modal dialog, so the person reads why (not offscreen: nobody to click)."""
+    if QApplication.platformName() == "offscreen":
+        return
+    QMessageBox.critical(None, tr("无法启动"), summary)
+
+
 def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     log.error("uncaught exception", exc_info=(kind, value, tb))
     show_error(f"{kind.__name__}: {value}", "".join(traceback.format_exception(kind, value, tb)))

@@ -37,6 +37,21 @@ def test_station_gui_command_saves_screenshots_and_exits_cleanly(tmp_path: Path)
         assert line in log
 
 
+def test_station_gui_that_cannot_start_says_why(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "station.db").write_text("not a database")  # a damaged SQLite file
+    config = tmp_path / "station.toml"
+    save_settings(settings_for("http://127.0.0.1:9", camera={"source": "synthetic"}), config)
+    done = subprocess.run(
+        [sys.executable, "-m", "station", "gui", "--config", str(config),
+         "--data-dir", str(data_dir), "--offscreen", "--exit-after", "5"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "station gui: cannot start:" in done.stderr
+
+
 def test_uncaught_error_in_a_task_is_logged_and_shown(loop, qtbot, caplog):
     async def broken() -> None:
         raise RuntimeError("boom in a slot")
