@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from station.demo.media import resources_dir
-from station.demo.scenario import PEOPLE, DemoPerson, expected_devices, today_in
+from station.demo.scenario import (
+    NOT_EFFECTIVE_DEVICE,
+    PEOPLE,
+    DemoPerson,
+    expected_devices,
+    today_in,
+)
 from station.demo.world import DemoWorld, start_world
 
 log = logging.getLogger(__name__)
@@ -104,9 +110,29 @@ async def run_headless(data_dir: Path, timeout_s: float = 90.0) -> Outcome:
             data: dict[str, Any] = core.station.status().to_json()
             return data
 
-        for name, check in (("devices written", devices_reached), ("door events", doors_reached)):
-            reached = await wait_until(lambda check=check: check(status()), deadline)  # type: ignore[misc]
+        def pushes(device: str) -> int:
+            devices = [d for r in status()["registrations"] for d in r["devices"]]
+            return int(next(d["pushes"] for d in devices if d["device_id"] == device))
+
+        steps: list[tuple[str, Callable[[], bool]]] = [
+            ("devices written", lambda: devices_reached(status())),
+            ("door events", lambda: doors_reached(status())),
+        ]
+        for name, check in steps:
+            reached = await wait_until(check, deadline)
             outcome.steps.append((name, reached, time.monotonic() - start))
+        registration = next(
+            r
+            for r in status()["registrations"]
+            if any(d["device_id"] == NOT_EFFECTIVE_DEVICE for d in r["devices"])
+        )
+        await asyncio.to_thread(
+            core.station.mark_not_effective, registration["id"], NOT_EFFECTIVE_DEVICE
+        )
+        reached = await wait_until(
+            lambda: devices_reached(status()) and pushes(NOT_EFFECTIVE_DEVICE) >= 2, deadline
+        )
+        outcome.steps.append(("not effective, re-pushed", reached, time.monotonic() - start))
         outcome.status = await asyncio.to_thread(status)
         outcome.ok = all(reached for _, reached, _ in outcome.steps)
     finally:

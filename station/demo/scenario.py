@@ -2,7 +2,8 @@
 
 Qt-free. The simulated platform (``station.sim``) writes most devices at once; one device fails
 once and is written after the D14 re-push (``fail-then-success``), one stays silent once and is
-written after the no-result re-push (``silent-then-success``). Every written device opens its
+written after the no-result re-push (``silent-then-success``); the clerk marks one written device
+"成功但未生效" and it is re-pushed and written again. Every written device opens its
 door once; the first door event is followed by a door opened without a work order (a fixed seed
 makes this deterministic), which the board flags (D11). Timers are seconds instead of minutes so
 the whole tour takes about a minute.
@@ -20,6 +21,7 @@ from station.sim import SimConfig
 
 FAIL_ONCE_DEVICE = "20231201996902"  # 一楼综合机房后门: fails once, written after the re-push
 SILENT_ONCE_DEVICE = "ACC2025122001"  # 安康 基站机房: no result once, written after the re-push
+NOT_EFFECTIVE_DEVICE = "20231201996903"  # written, then the clerk's 成功但未生效 re-pushes it (D14)
 #: random.Random(16).random() < 0.4 for the first door event only (see the module docstring).
 DOOR_SEED, DOOR_ANONYMOUS_RATE = 16, 0.4
 

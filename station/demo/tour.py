@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from station.demo.scenario import FAIL_ONCE_DEVICE, PEOPLE, SILENT_ONCE_DEVICE, DemoPerson
+from station.demo.scenario import (
+    FAIL_ONCE_DEVICE,
+    NOT_EFFECTIVE_DEVICE,
+    PEOPLE,
+    SILENT_ONCE_DEVICE,
+    DemoPerson,
+)
 
 log = logging.getLogger(__name__)
 STEP_TIMEOUT_S = 30.0
@@ -83,7 +89,7 @@ class Tour:
         ids: list[int] = []
         for number, person in enumerate(PEOPLE, start=1):
             ids.append(await self.register(number, person))
-        for device in (FAIL_ONCE_DEVICE, SILENT_ONCE_DEVICE):
+        for device in (FAIL_ONCE_DEVICE, SILENT_ONCE_DEVICE, NOT_EFFECTIVE_DEVICE):
             pushes = {dev: n for i in ids for dev, (_s, n) in self.core_states(i).items()}
             if pushes.get(device, 0) < 2:
                 raise TourFailed(f"device {device}: written without a re-push ({pushes})")
@@ -151,7 +157,29 @@ class Tour:
             f"person {number}: every device written", lambda: self.all_written(new_id, person)
         )
         await self.shot(f"person{number}-written")
+        if NOT_EFFECTIVE_DEVICE in person.devices:
+            await self.not_effective(number, new_id, person)
         return new_id
+
+    async def not_effective(self, number: int, registration_id: int, person: DemoPerson) -> None:
+        """The clerk presses 成功但未生效 on a written door; it is re-pushed and written (D14)."""
+        card = self.gui.progress_page.card(registration_id)
+        button = card.button_for(NOT_EFFECTIVE_DEVICE) if card is not None else None
+        if button is None:
+            raise TourFailed(f"person {number}: no 成功但未生效 button for {NOT_EFFECTIVE_DEVICE}")
+        button.click()
+        await self.until(
+            f"person {number}: marked not effective",
+            lambda: self.states(registration_id).get(NOT_EFFECTIVE_DEVICE) == "not_effective",
+        )
+        await self.shot(f"person{number}-not-effective")
+        await self.until(
+            f"person {number}: written again after the re-push",
+            lambda: (
+                self.all_written(registration_id, person)
+                and self.core_states(registration_id)[NOT_EFFECTIVE_DEVICE][1] >= 2
+            ),
+        )
 
     async def photo_of(self, person: DemoPerson, number: int) -> None:
         """Wait for the auto-capture to take this person's face from the clip (it shows both

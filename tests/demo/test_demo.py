@@ -16,7 +16,12 @@ import pytest
 
 from station.cli import main
 from station.demo.media import make_face_clip, which_face
-from station.demo.scenario import FAIL_ONCE_DEVICE, SILENT_ONCE_DEVICE, expected_devices
+from station.demo.scenario import (
+    FAIL_ONCE_DEVICE,
+    NOT_EFFECTIVE_DEVICE,
+    SILENT_ONCE_DEVICE,
+    expected_devices,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TOUR_STEPS = (
@@ -24,13 +29,14 @@ TOUR_STEPS = (
     "02-person1-form",
     "03-person1-failed-waiting-repush",
     "04-person1-written",
-    "05-person2-form",
-    "06-person2-accepted-waiting-result",
-    "07-person2-written",
-    "08-board-doors",
-    "09-history",
-    "10-settings",
-    "11-board-english",
+    "05-person1-not-effective",
+    "06-person2-form",
+    "07-person2-accepted-waiting-result",
+    "08-person2-written",
+    "09-board-doors",
+    "10-history",
+    "11-settings",
+    "12-board-english",
 )
 
 
@@ -64,6 +70,8 @@ def test_headless_demo_reaches_every_state(
     # One failed once and one stayed silent once: each was written after a D14 re-push.
     assert devices[FAIL_ONCE_DEVICE]["pushes"] == 2
     assert devices[SILENT_ONCE_DEVICE]["pushes"] == 2
+    assert devices[NOT_EFFECTIVE_DEVICE]["pushes"] == 2  # the clerk's 成功但未生效 (D14)
+    assert [s["step"] for s in report["steps"]][-1] == "not effective, re-pushed"
     flags = [e["flags"] for e in report["status"]["door_events"]]
     assert [] in flags  # a registered person's door
     assert any("no_work_order" in f for f in flags)  # D11: a door opened without a work order
@@ -99,7 +107,7 @@ def test_offscreen_tour_saves_every_step(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "tour OK, 11 steps" in done.stdout
+    assert "tour OK, 12 steps" in done.stdout
     names = sorted(p.stem for p in shots.glob("*.png"))
     assert names == list(TOUR_STEPS)
     for name in names:
