@@ -42,6 +42,11 @@ from station.ui.window import MainWindow
 
 log = logging.getLogger(__name__)
 
+#: Push threads in the GUI process. A kiosk registers people one at a time; every extra thread
+#: doing Python work competes with the GUI thread for the interpreter lock (loop lag, DESIGN §6).
+#: ``station serve`` keeps the worker's default for bulk throughput.
+GUI_PUSH_THREADS = 1
+
 PAGES = (
     ("register", "登记"),
     ("progress", "进度"),
@@ -92,6 +97,7 @@ class GuiApp:
         self.camera = self._make_camera()
         self.window = self._build_window()
         await self._start_listener()
+        core.worker.concurrency = GUI_PUSH_THREADS
         core.worker.start()
         spawn(retention_loop(core))  # issue 7: retention at start, then every purge_interval_s
         if self.camera is not None:
@@ -286,7 +292,7 @@ class GuiApp:
         lower_background_threads()
         if new.platform != old.platform or new.retry != old.retry:
             await asyncio.to_thread(core.worker.stop)
-            core.worker = PushWorker(core.station, new)
+            core.worker = PushWorker(core.station, new, concurrency=GUI_PUSH_THREADS)
             core.worker.start()
         if (new.camera != old.camera or new.photo != old.photo) and self.options.camera:
             if self.camera is not None:

@@ -86,7 +86,7 @@ def test_kiosk_mode_is_full_screen_and_stop_leaves_nothing_running(qtbot, start_
     assert not camera_thread.isRunning()
     assert app.listener is None
     assert app.core is None
-    assert not [t for t in threading.enumerate() if t.name == "push-worker"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("push-worker")]
 
 
 def test_platform_paused_by_code_22_shows_in_the_status_bar(qtbot, start_gui, sim, run):
