@@ -4,10 +4,10 @@ simulator and its callbacks (results and door events) come back (DESIGN §6).
 The simulator runs as its own process (the platform is remote). The machine is shared: a stall
 that a bare reference loop in another process suffers at the same moment is the machine's, not
 the GUI's. The figure to report is printed: the maximum stall, and how many stalls went over the
-50 ms target. Measured on the 2-core dev machine: 18–42 ms when it is otherwise quiet, up to
-~80 ms while five other test suites load it (load average 5–7): what remains is the GUI thread
-waiting for the interpreter lock held by the push worker and the listener's store threads, which
-share the process by design. The hard limit below, 150 ms, catches what the GUI must never do (a
+50 ms target. Measured on the 2-core dev machine (load average 1.4–2.5, GUI with one push
+thread and background threads at nice +10): 18–52 ms over 10 runs, one of them over 50 ms. What
+remains is the GUI thread waiting for the interpreter lock held by the push worker and the
+listener's store threads, which share the process by design. The hard limit below, 150 ms, catches what the GUI must never do (a
 blocking database or HTTP call on the loop costs hundreds of ms to seconds).
 """
 
