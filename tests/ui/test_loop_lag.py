@@ -7,8 +7,9 @@ the GUI's. The figure to report is printed: the maximum stall, and how many stal
 50 ms target. Measured on the 2-core dev machine (load average 1.4–2.5, GUI with one push
 thread and background threads at nice +10): 18–52 ms over 10 runs, one of them over 50 ms. What
 remains is the GUI thread waiting for the interpreter lock held by the push worker and the
-listener's store threads, which share the process by design. The hard limit below, 150 ms, catches what the GUI must never do (a
-blocking database or HTTP call on the loop costs hundreds of ms to seconds).
+listener's store threads, which share the process by design. The hard limit below, 150 ms,
+catches what the GUI must never do (a blocking database or HTTP call on the loop costs hundreds
+of ms to seconds).
 """
 
 from __future__ import annotations
