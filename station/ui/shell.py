@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
 _dialogs: list[QMessageBox] = []
 SWITCH_INTERVAL_S = 0.0002
+#: Qt messages that are expected and say nothing to an operator (offscreen platform limits).
+QUIET_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
 
 
 def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
@@ -37,6 +39,8 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
         QtMsgType.QtInfoMsg: logging.INFO,
         QtMsgType.QtWarningMsg: logging.WARNING,
     }.get(kind, logging.ERROR)
+    if message.startswith(QUIET_QT_MESSAGES):
+        level = logging.DEBUG
     qt_log.log(level, "%s", message)
 
 
