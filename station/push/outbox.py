@@ -11,10 +11,7 @@ recovered by ``sweep`` and sent again (at-least-once, D16).
 from __future__ import annotations
 
 import logging
-import os
-import socket
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_
@@ -25,95 +22,17 @@ from station.domain import rules
 from station.domain.events import Event, PlatformPaused, PlatformResumed
 from station.domain.rules import Answer
 from station.domain.states import DeviceState
+from station.push.claims import Claim, Person, PushResult, make_owner, owner_dead, person_of
 from station.store import queries
 from station.store.tables import DeviceTarget, PushAttempt, Registration
 
-HOST = socket.gethostname()
+__all__ = ["Claim", "Outbox", "Person", "PushResult", "make_owner", "owner_dead"]
+
 log = logging.getLogger(__name__)
-
-
-def make_owner(token: str) -> str:
-    return f"{HOST}:{os.getpid()}:{token}"
-
-
-def owner_dead(owner: str) -> bool:
-    """True when ``owner`` is a process on this host that no longer exists."""
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != HOST or not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-@dataclass(frozen=True)
-class Person:
-    registration_id: int
-    work_order: str
-    name: str
-    account: str
-    phone: str
-    role: str
-    city: str
-    sites: tuple[str, ...]
-    rooms: tuple[str, ...]
-    reg_date: date
-    photo_ref: str | None
-    created_at: datetime
-    device_ids: tuple[str, ...]  # the devices due in this push (D14)
-
-
-@dataclass(frozen=True)
-class Claim:
-    owner: str
-    people: tuple[Person, ...]
-    target_ids: tuple[int, ...]
-    probe: bool  # sent while paused (D5 slow probe)
-
-    @property
-    def device_ids(self) -> tuple[str, ...]:
-        return tuple(d for p in self.people for d in p.device_ids)
-
-
-@dataclass(frozen=True)
-class PushResult:
-    answer: Answer
-    text: str  # what the device rows show as last_result
-    url: str
-    sent: dict[str, object]  # describe(): never the picture
-    http_status: int | None = None
-    code: str | None = None
-    desc: str = ""
-    error: str = ""
-    duration_ms: float = 0.0
 
 
 def _changed(row: DeviceTarget) -> Event:
     return changed_event(row)
-
-
-def _person(reg: Registration, device_ids: tuple[str, ...]) -> Person:
-    assert reg.id is not None
-    return Person(
-        reg.id,
-        reg.work_order,
-        reg.name,
-        reg.account,
-        reg.phone,
-        reg.role,
-        reg.city,
-        tuple(reg.sites),
-        tuple(reg.rooms),
-        reg.reg_date,
-        reg.photo_ref,
-        reg.created_at,
-        device_ids,
-    )
 
 
 class Outbox:
@@ -234,7 +153,7 @@ class Outbox:
                 col(Registration.id).in_(group), col(Registration.id).not_in(leased)
             )
         )
-        return [_person(reg, ()) for reg in others if reg.photo_ref is not None]
+        return [person_of(reg, ()) for reg in others if reg.photo_ref is not None]
 
     def _lease(
         self, session: Session, rows: list[DeviceTarget], now: datetime, events: list[Event]
@@ -264,7 +183,7 @@ class Outbox:
                 row.lease_until = now + timedelta(seconds=self.lease_s)
                 row.updated_at = now
                 events.append(_changed(row))
-            people.append(_person(reg, tuple(row.device_id for row in targets)))
+            people.append(person_of(reg, tuple(row.device_id for row in targets)))
         return people
 
     def complete(self, claim: Claim, result: PushResult, now: datetime, jitter: float) -> None:
