@@ -71,9 +71,9 @@ def _candidates(
 
 def _target(session: Session, registration_id: int, device_id: str) -> DeviceTarget | None:
     return session.exec(
-        select(DeviceTarget).where(
-            DeviceTarget.registration_id == registration_id, DeviceTarget.device_id == device_id
-        )
+        select(DeviceTarget)
+        .where(DeviceTarget.registration_id == registration_id, DeviceTarget.device_id == device_id)
+        .with_for_update()  # PostgreSQL: no lost update against the worker (SQLite: serial)
     ).first()
 
 

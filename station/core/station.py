@@ -170,10 +170,12 @@ class Station:
     @staticmethod
     def _target(session: Session, registration_id: int, device_id: str) -> DeviceTarget:
         row = session.exec(
-            select(DeviceTarget).where(
+            select(DeviceTarget)
+            .where(
                 DeviceTarget.registration_id == registration_id,
                 DeviceTarget.device_id == device_id,
             )
+            .with_for_update()
         ).first()
         if row is None:
             raise ActionError(

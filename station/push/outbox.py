@@ -52,7 +52,9 @@ class Outbox:
         policy, tz = self.station.policy, self.station.tz
         with self.station.store.transaction() as session:
             stuck = session.exec(
-                select(DeviceTarget).where(DeviceTarget.state == DeviceState.SENDING.value)
+                select(DeviceTarget)
+                .where(DeviceTarget.state == DeviceState.SENDING.value)
+                .with_for_update()
             )
             for row in stuck:
                 expired = row.lease_until is None or row.lease_until <= now
@@ -83,6 +85,7 @@ class Outbox:
                         ),
                     )
                 )
+                .with_for_update(of=DeviceTarget)
             )
             for row, reg in waiting:
                 current = queries.target_of(row)
@@ -209,11 +212,13 @@ class Outbox:
             )
             self._platform(session, claim, result, now, events)
             rows = session.exec(
-                select(DeviceTarget).where(
+                select(DeviceTarget)
+                .where(
                     col(DeviceTarget.id).in_(claim.target_ids),
                     DeviceTarget.state == DeviceState.SENDING.value,
                     DeviceTarget.lease_owner == claim.owner,
                 )
+                .with_for_update()
             )
             for row in rows:
                 t = rules.after_answer(
@@ -243,7 +248,9 @@ class Outbox:
         platform.paused, platform.reason, platform.next_probe_at = False, "", None
         events.append(PlatformResumed())
         paused = session.exec(
-            select(DeviceTarget).where(DeviceTarget.state == DeviceState.PAUSED.value)
+            select(DeviceTarget)
+            .where(DeviceTarget.state == DeviceState.PAUSED.value)
+            .with_for_update()
         )
         for row in paused:
             t = rules.after_resume(queries.target_of(row), now)

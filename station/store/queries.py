@@ -135,7 +135,9 @@ def queue_counts(session: Session, now: datetime) -> tuple[int, int]:
 
 
 def platform_state(session: Session) -> PlatformState:
-    row = session.get(PlatformState, 1)
+    """The D5 pause row, locked for this transaction on PostgreSQL (claims and answers that
+    touch the pause are serialized; SQLite serializes every write anyway)."""
+    row = session.get(PlatformState, 1, with_for_update=True)
     if row is None:
         row = PlatformState(id=1)
         session.add(row)
