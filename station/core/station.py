@@ -24,7 +24,6 @@ from station.domain.callbacks import CallbackOutcome, RawCallback
 from station.domain.clock import Clock, SystemClock
 from station.domain.events import (
     DeviceStateChanged,
-    Event,
     EventBus,
     RegistrationStored,
 )
@@ -259,9 +258,6 @@ class Station:
     def door_events(self, limit: int = 50) -> list[DoorEventView]:
         return self._read(lambda s: queries.door_event_views(s, self.tz, limit))
 
-    def publish_all(self, events: list[Event]) -> None:
-        for event in events:
-            self.bus.publish(event)
-
     def now(self) -> datetime:
+        """The station's clock (injected; FakeClock in tests)."""
         return self.clock.now()
