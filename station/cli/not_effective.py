@@ -13,6 +13,7 @@ HELP = "mark a written device as not effective and re-push it after the delay (æ
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = "exit codes: 0 marked, 1 database error, 2 unknown device or not written"
     parser.add_argument("registration", type=int, metavar="REG", help="registration id")
     parser.add_argument("device", metavar="DEVICE", help="door device ID")
     parser.add_argument("--json", action="store_true", help="print the device's new state")

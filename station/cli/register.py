@@ -29,6 +29,10 @@ OPTION_OF_FIELD = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "exit codes: 0 registered (prints the id), 1 database or photo store error, "
+        "2 bad option or field (named), 3 photo failed the quality gate (problems printed)"
+    )
     add = parser.add_argument
     add("--work-order", required=True, metavar="TEXT", help="work order number (工单号)")
     add("--name", required=True, metavar="TEXT", help="the person's name (姓名)")
