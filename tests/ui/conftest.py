@@ -48,9 +48,24 @@ def loop(qapp: Any) -> Iterator[qasync.QEventLoop]:
     executor = ThreadPoolExecutor(4, thread_name_prefix="gui-test")
     event_loop.set_default_executor(executor)
     asyncio.set_event_loop(event_loop)
+    asyncio.events._set_running_loop(None)  # set per GUI test only (see running_loop)
     yield event_loop
     executor.shutdown(wait=True)
+    asyncio.set_event_loop(None)
     sys.setswitchinterval(switch_interval)  # the rest of the suite runs as it would alone
+
+
+@pytest.fixture(autouse=True)
+def running_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The qasync loop counts as running only during GUI tests: qasync's ``already_running``
+    marks it running for good, and ``asyncio.run`` in a later, non-GUI test would refuse."""
+    if "loop" not in request.fixturenames:
+        yield
+        return
+    event_loop = request.getfixturevalue("loop")
+    asyncio.events._set_running_loop(event_loop)
+    yield
+    asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
