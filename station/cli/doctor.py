@@ -1,4 +1,5 @@
-"""``station doctor``: check configuration, data folder, database, font, camera, TLS and network.
+"""``station doctor``: check configuration, data folder, database, photo key, font, camera, TLS
+and network.
 
 Exit codes: 0 nothing blocks operation (warnings may be printed); 1 at least one check failed
 (the station cannot work as configured: each failure says what to do); 2 the configuration file
@@ -16,8 +17,8 @@ from station.config import default_data_dir
 
 NAME = "doctor"
 HELP = (
-    "check configuration, data folder, database, TLS, listener port, platform, camera, detector "
-    "and CJK font; exit 0 ok, 1 something blocks operation, 2 invalid configuration"
+    "check configuration, data folder, database, photo key, TLS, listener port, platform, camera, "
+    "detector and CJK font; exit 0 ok, 1 something blocks operation, 2 invalid configuration"
 )
 
 

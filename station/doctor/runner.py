@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from station.config import Settings
-from station.doctor import Finding, camera, finding, local, network, tls
+from station.doctor import Finding, camera, finding, keys, local, network, tls
 
 CHECK_IDS = (
     "config",
     "data_dir",
     "database",
+    "photo_key",
     "font",
     "detector",
     "camera",
@@ -31,6 +32,7 @@ MARKS = {"ok": "✔", "warn": "!", "fail": "✘", "skip": "-"}
 def _settings_checks(data_dir: Path) -> dict[str, Callable[[Settings], Finding]]:
     return {
         "database": lambda s: local.check_database(s, data_dir),
+        "photo_key": lambda s: keys.check_photo_key(s, data_dir),
         "detector": camera.check_detector,
         "camera": camera.check_camera,
         "tls": tls.check_listener_tls,

@@ -303,3 +303,30 @@ def test_port_held_by_a_running_station_is_a_warning(
     assert checks["listener_port"]["status"] == "warn"
     assert "already listening" in checks["listener_port"]["detail_en"]
     assert code == 0
+
+
+def test_photo_key_damaged_blocks_and_too_open_warns(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s = Settings()
+    key = tmp_path / "keys" / "photos.key"
+    s.storage.photo_key_file = str(key)
+    config = write_config(tmp_path / "s.toml", s)
+    _, checks = run_doctor(capsys, config, data_dir, "--skip", "platform")
+    assert checks["photo_key"]["status"] == "ok"  # created at first start
+
+    key.parent.mkdir()
+    key.write_bytes(b"short")
+    key.chmod(0o600)
+    code, checks = run_doctor(capsys, config, data_dir, "--skip", "platform", "--skip", "camera")
+    assert code == 1
+    assert checks["photo_key"]["status"] == "fail"
+    assert "damaged" in checks["photo_key"]["detail_en"]
+    assert "已损坏" in checks["photo_key"]["detail_zh"]
+    assert "[storage].photo_key_file" in checks["photo_key"]["fix_en"]
+
+    key.write_bytes(bytes(32))
+    key.chmod(0o644)
+    _, checks = run_doctor(capsys, config, data_dir, "--skip", "platform")
+    assert checks["photo_key"]["status"] == "warn"
+    assert f"chmod 600 {key}" in checks["photo_key"]["fix_en"]
