@@ -8,16 +8,15 @@ the commit. The GUI calls these through ``asyncio.to_thread``; the listener call
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from station.config import Settings
-from station.core import intake
+from station.core import intake_batch
 from station.core.forms import RegistrationForm, local_today, validate
 from station.domain import rules
 from station.domain.callbacks import CallbackOutcome, RawCallback
@@ -184,48 +183,30 @@ class Station:
 
     # -- result intake (the listener's API) ----------------------------------------------
 
-    def _intake(self, work: Callable[[Session], intake.Intake]) -> CallbackOutcome:
-        for attempt in range(3):
-            try:
-                with self.store.transaction() as session:
-                    done = work(session)
-                break
-            except IntegrityError:  # the same callback stored concurrently: retry finds it
-                if attempt == 2:
-                    raise
-        for event in done.events:
-            self.bus.publish(event)
-        return done.outcome
+    def record_callbacks(
+        self, items: Sequence[intake_batch.Callback]
+    ) -> list[intake_batch.Recorded]:
+        """Store and apply several callbacks in one transaction (group commit, DESIGN §6): one
+        outcome per item, or the exception that item raised (the others are still committed).
+        Events are published after the commit. See ``station.core.intake_batch``."""
+        return intake_batch.record(self, items)
+
+    def _record_one(self, item: intake_batch.Callback) -> CallbackOutcome:
+        (done,) = intake_batch.record(self, [item])
+        if isinstance(done, Exception):
+            raise done
+        return done
 
     def record_face_result(self, result: FaceResult, raw: RawCallback) -> CallbackOutcome:
         """Store a faceOperationResult and apply it (D10, D11, D12, D14, D15).
 
         Synchronous and thread-safe; returns after the commit. A duplicate (same fingerprint)
         changes nothing and returns ``duplicate=True``; an unmatched one is stored."""
-        outcome = self._intake(
-            lambda s: intake.face_result(s, result, raw, self.clock.now(), self.policy)
-        )
-        log.info(
-            "face result work order %s device %s: %s (matched=%s duplicate=%s)",
-            result.work_order,
-            result.device_id,
-            "success" if result.success else "failure",
-            outcome.matched,
-            outcome.duplicate,
-        )
-        return outcome
+        return self._record_one((result, raw))
 
     def record_door_open(self, event: DoorOpen, raw: RawCallback) -> CallbackOutcome:
         """Store an openDoorReceive with its DESIGN §4 flags and publish ``DoorOpened``."""
-        outcome = self._intake(lambda s: intake.door_open(s, event, raw, self.tz))
-        log.info(
-            "door %s opened (work order %s) flags=%s duplicate=%s",
-            event.device_id,
-            event.work_order,
-            ",".join(outcome.flags) or "-",
-            outcome.duplicate,
-        )
-        return outcome
+        return self._record_one((event, raw))
 
     # -- queries --------------------------------------------------------------------------
 

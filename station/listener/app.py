@@ -6,8 +6,10 @@ Each callback goes through the same steps, and every outcome is an envelope (D9)
 2. the body, read with a cap (23 when too large or compressed; ``station.listener.limits``);
 3. D13 HMAC signature over the raw body (22);
 4. decoding and validation by ``station.protocol.callbacks`` (23 with the Chinese desc, D8/D10);
-5. the core stores it durably off the event loop (``CallbackSink``); 00 only after it returned,
-   21 with HTTP 500 when it raised (the error is logged without the body or its values).
+5. the core stores it durably off the event loop (``CallbackSink``), batched with the callbacks
+   waiting at that moment into one transaction (``station.listener.batcher``: group commit);
+   00 only after its commit, 21 with HTTP 500 when recording it raised (the error is logged
+   without the body or its values).
 
 The error middleware turns everything else (404, 405, any exception) into the envelope too.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,6 +30,7 @@ from station.config import ListenerSettings
 from station.domain.callbacks import CallbackKind, CallbackOutcome, RawCallback
 from station.domain.clock import Clock
 from station.listener import answers
+from station.listener.batcher import StoreBatcher
 from station.listener.limits import read_body
 from station.listener.security import SecurityPolicy, SecurityRefused
 from station.protocol.callbacks import (
@@ -47,21 +50,27 @@ HEALTH_PATH = "/healthz"
 
 
 class CallbackSink(Protocol):
-    """What the listener needs of the core (``station.domain.callbacks``); both are blocking."""
+    """What the listener needs of the core (``station.domain.callbacks``); all are blocking.
+
+    The listener calls ``record_callbacks`` (several callbacks, one transaction, one outcome or
+    exception per callback, in order); the single-callback forms are the same contract."""
 
     def record_face_result(self, result: FaceResult, raw: RawCallback) -> CallbackOutcome: ...
 
     def record_door_open(self, event: DoorOpen, raw: RawCallback) -> CallbackOutcome: ...
 
+    def record_callbacks(
+        self, items: Sequence[tuple[FaceResult | DoorOpen, RawCallback]]
+    ) -> Sequence[CallbackOutcome | Exception]: ...
+
 
 @dataclass(frozen=True)
 class _Context:
     policy: SecurityPolicy
-    sink: CallbackSink
+    batcher: StoreBatcher
     clock: Clock
     max_body_bytes: int
     body_timeout_s: float
-    executor: Executor | None
     tls: bool
 
 
@@ -76,15 +85,15 @@ def create_app(
     executor: Executor | None = None,
     tls: bool = False,
 ) -> web.Application:
-    """The application; ``executor`` runs the sink's blocking calls (None: the loop's default)."""
+    """The application; ``executor`` runs the sink's blocking calls (None: the loop's default),
+    one batch at a time."""
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_envelope_errors])
     app[CONTEXT] = _Context(
         SecurityPolicy.from_settings(settings),
-        sink,
+        StoreBatcher(sink, executor),
         clock,
         settings.max_body_bytes,
         settings.body_timeout_s,
-        executor,
         tls,
     )
     app.router.add_post(FACE_RESULT_PATH, _face_result)
@@ -174,7 +183,7 @@ async def _callback(request: web.Request, kind: CallbackKind) -> web.StreamRespo
         peer=peer,
         received_at=ctx.clock.now(),
     )
-    outcome = await _store(ctx, parsed, raw)
+    outcome = await ctx.batcher.record(parsed, raw)
     log.debug(  # the core logs each stored callback at INFO (work order and device only)
         "%s callback from %s work_order=%s device=%s%s matched=%s duplicate=%s%s",
         kind,
@@ -187,18 +196,3 @@ async def _callback(request: web.Request, kind: CallbackKind) -> web.StreamRespo
         f" flags={','.join(outcome.flags)}" if outcome.flags else "",
     )
     return answers.ok()
-
-
-async def _store(ctx: _Context, parsed: FaceResult | DoorOpen, raw: RawCallback) -> CallbackOutcome:
-    call: Callable[[], CallbackOutcome]
-    if isinstance(parsed, FaceResult):
-
-        def call() -> CallbackOutcome:
-            return ctx.sink.record_face_result(parsed, raw)
-    else:
-
-        def call() -> CallbackOutcome:
-            return ctx.sink.record_door_open(parsed, raw)
-
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(ctx.executor, call)
