@@ -142,6 +142,11 @@ QLineEdit, QComboBox, QDateEdit, QSpinBox, QDoubleSpinBox, QPlainTextEdit {{
     min-height: {base + 8}px;
 }}
 QLineEdit[invalid="true"] {{ border: 2px solid {BAD}; background: #FEF2F2; }}
+/* Typed numbers without arrows: with a style sheet, NoButtons alone leaves the text undrawn
+   (Qt 6.12), so the button sub-controls are given no width instead. */
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+    subcontrol-origin: border; width: 0px; border: none;
+}}
 QListWidget {{ border: 1px solid #CBD5E1; border-radius: 6px; background: white; }}
 QListWidget::item {{ padding: {pad // 2}px; }}
 QTableView {{ background: white; gridline-color: #E5E7EB; selection-background-color: #DBEAFE;
