@@ -90,6 +90,16 @@ def test_landline_and_escort_are_accepted(core: Core) -> None:
     assert roles == ["operator", "escort"]
 
 
+def test_v1_registration_needs_an_escort(data_dir: Path, clock: FakeClock) -> None:
+    """D6 / spec 2.2.4: escortRelation is mandatory in v1.0, so refuse before storing."""
+    with make_core(data_dir, clock, platform={"protocol": "v1"}) as v1_core:
+        with pytest.raises(FormError, match="随工") as caught:
+            v1_core.station.register(form())
+        assert caught.value.field == "escort.name"
+        assert v1_core.station.status().due == 0
+        assert len(v1_core.station.register(form(escort=True)).ids) == 2
+
+
 def test_face_results_apply_d14_and_duplicates_change_nothing(core: Core, clock: FakeClock) -> None:
     reg_id = core.station.register(form()).ids[0]
     core.station.status()

@@ -92,8 +92,13 @@ def check_photo(field: str, photo: bytes, max_bytes: int) -> None:
         raise FormError(field, f"{exc.desc} (expected a JPEG up to {max_bytes} bytes)") from None
 
 
-def validate(form: RegistrationForm, today: date, max_photo_bytes: int) -> RegistrationForm:
-    """The cleaned form (trimmed, de-duplicated lists); raises FormError on the first problem."""
+def validate(
+    form: RegistrationForm, today: date, max_photo_bytes: int, *, require_escort: bool = False
+) -> RegistrationForm:
+    """The cleaned form (trimmed, de-duplicated lists); raises FormError on the first problem.
+
+    ``require_escort``: the v1.0 interface (spec 2.2.4, D6) makes escortRelation mandatory, so a
+    v1 registration without an escort would only be refused by the platform (23) later."""
     if form.consent is None:
         raise FormError("consent", "需要当事人同意采集人脸照片 (the person's consent is required)")
     if not form.consent.version.strip() or not form.consent.clerk.strip():
@@ -113,6 +118,11 @@ def validate(form: RegistrationForm, today: date, max_photo_bytes: int) -> Regis
         )
     if not form.people:
         raise FormError("name", "至少需要登记一名人员 (at least one person is required)")
+    if require_escort and not any(Role(p.role) is Role.ESCORT for p in form.people):
+        raise FormError(
+            "escort.name",
+            "v1.0 接口要求同时登记随工/监理 (the v1.0 interface requires an escort with the operator)",
+        )
     people = []
     for index, person in enumerate(form.people):
         prefix = "" if index == 0 else f"{person.role.value}."

@@ -76,7 +76,12 @@ class Station:
         (the outbox) in one transaction. Nothing touches the network here (D16): the worker
         picks the rows up. Raises ``FormError`` naming the field."""
         now = self.clock.now()
-        form = validate(form, local_today(now, self.tz), self.settings.photo.max_bytes)
+        form = validate(
+            form,
+            local_today(now, self.tz),
+            self.settings.photo.max_bytes,
+            require_escort=self.settings.platform.protocol == "v1",
+        )
         assert form.consent is not None
         refs = [self.vault.put(person.photo) for person in form.people]
         try:
