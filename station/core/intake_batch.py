@@ -2,19 +2,21 @@
 
 ``record(station, items)`` records callbacks in ONE transaction, so one fsync covers them all:
 
-- each callback runs in its own savepoint, so one whose effect raises is rolled back alone and
-  gets its exception back (the listener answers it 21) while the others are committed;
 - a callback and its effect are committed together, and the events are published after the
   commit, in the callbacks' order;
-- if the batch's transaction itself fails (begin or commit), every callback is recorded again in
-  a transaction of its own, so each still gets its own outcome or exception;
-- the same callback twice in one batch is a D12 duplicate of the first: statements run in order
-  on one connection, so the second sees the first's row.
+- if anything in the batch fails (one callback's effect, or the commit), the transaction is
+  rolled back and every callback is recorded again in a transaction of its own, so one bad
+  callback cannot make the others fail: each gets its own outcome or exception (the listener
+  answers 00 or 21);
+- callbacks are applied in order, each seeing the effects of those before it, as one by one: the
+  same callback twice in one batch is a D12 duplicate of the first.
 
-The statements are SQLAlchemy Core, prepared once: a face result costs the candidates by work
-order, the device row (``FOR UPDATE`` on PostgreSQL), the fingerprint check, one insert and, when
-the state changes, one update. The rules are the domain's (``pick``, ``rules.after_result``,
-``apply_target``), so single calls and batches decide alike.
+Per batch, two reads (``station.core.intake_reads``): the candidate registrations of all its
+callbacks and the device rows they match (locked ``FOR UPDATE`` on PostgreSQL). Per callback,
+one insert that is also the D12 check (``ON CONFLICT (fingerprint) DO NOTHING RETURNING id``),
+plus one update when a device's state changes (and the door event's insert). SQLAlchemy Core, no
+ORM session state. The rules are the domain's (``pick``, ``rules.after_result``,
+``apply_target``), so single calls (a batch of one) and batches decide alike.
 """
 
 from __future__ import annotations
@@ -23,12 +25,22 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from station.core.intake_reads import (
+    INBOX,
+    INSERT_DOOR,
+    INSERT_INBOX,
+    SEEN,
+    Reads,
+    Reg,
+    snapshot,
+    write_target,
+)
 from station.domain import rules
 from station.domain.callbacks import CallbackOutcome, RawCallback
 from station.domain.events import DeviceStateChanged, DoorOpened, Event
@@ -36,7 +48,6 @@ from station.domain.matching import Candidate, mask_phone, pick
 from station.domain.states import DeviceState, DoorFlag
 from station.protocol.callbacks import DoorOpen, FaceResult
 from station.store.queries import apply_target, target_of
-from station.store.tables import CallbackInbox, DeviceTarget, DoorEvent, Registration
 
 if TYPE_CHECKING:
     from station.core.station import Station
@@ -45,34 +56,7 @@ log = logging.getLogger(__name__)
 
 Callback = tuple[FaceResult | DoorOpen, RawCallback]
 Recorded = CallbackOutcome | Exception
-ATTEMPTS = 3  # a concurrent twin (another process, PostgreSQL) fails the insert: retry finds it
-
-REG = cast(Table, Registration.__table__)  # type: ignore[attr-defined]
-TARGET = cast(Table, DeviceTarget.__table__)  # type: ignore[attr-defined]
-INBOX = cast(Table, CallbackInbox.__table__)  # type: ignore[attr-defined]
-DOOR = cast(Table, DoorEvent.__table__)  # type: ignore[attr-defined]
-TARGET_COLUMNS = tuple(c.name for c in TARGET.columns)
-
-_CANDIDATE_COLS = (REG.c.id, REG.c.phone, REG.c.name, REG.c.device_ids, REG.c.reg_date, REG.c.rooms)
-BY_WORK_ORDER = select(*_CANDIDATE_COLS).where(REG.c.work_order == bindparam("work_order"))
-BY_DEVICE = select(*_CANDIDATE_COLS).where(
-    REG.c.id.in_(select(TARGET.c.registration_id).where(TARGET.c.device_id == bindparam("device")))
-)
-TARGET_ROW = (
-    select(TARGET)
-    .where(TARGET.c.registration_id == bindparam("reg"), TARGET.c.device_id == bindparam("device"))
-    .with_for_update()  # PostgreSQL: no lost update against the worker (SQLite: serial)
-)
-SEEN = select(INBOX.c.matched, INBOX.c.registration_id).where(
-    INBOX.c.fingerprint == bindparam("fingerprint")
-)
-SEEN_DOOR = (
-    select(INBOX.c.matched, INBOX.c.registration_id, DOOR.c.flags)
-    .select_from(INBOX.outerjoin(DOOR, DOOR.c.callback_id == INBOX.c.id))
-    .where(INBOX.c.fingerprint == bindparam("fingerprint"))
-)
-INSERT_INBOX = INBOX.insert()
-INSERT_DOOR = DOOR.insert()
+ATTEMPTS = 3  # one by one: a transaction that lost a race on a unique key is retried
 
 
 @dataclass
@@ -82,27 +66,24 @@ class _Done:
 
 
 @dataclass(frozen=True)
-class _Reg:
-    id: int
-    rooms: list[str]
-    reg_date: Any
+class _Match:
+    found: dict[int, tuple[Candidate, Reg]]
+    chosen: Candidate | None
 
 
 def record(station: Station, items: Sequence[Callback]) -> list[Recorded]:
     """Record ``items`` (see the module docstring); one outcome or exception per item, in order.
     Events are published and each callback logged after the commit."""
     try:
-        done = _batch(station, items)
-    except Exception as exc:  # the transaction failed as a whole
-        if len(items) == 1:
-            done = [exc]
-        else:
+        done: list[_Done | Exception] = list(_batch(station, items))
+    except Exception as exc:  # something failed: the batch is rolled back, one by one now
+        if len(items) > 1:
             log.warning(
                 "batch of %d callbacks failed (%s): recording them one by one",
                 len(items),
                 type(exc).__name__,
             )
-            done = [_alone(station, item) for item in items]
+        done = [_alone(station, item) for item in items]
     results: list[Recorded] = []
     for item, one in zip(items, done, strict=True):
         if isinstance(one, Exception):
@@ -115,44 +96,59 @@ def record(station: Station, items: Sequence[Callback]) -> list[Recorded]:
     return results
 
 
-def _batch(station: Station, items: Sequence[Callback]) -> list[_Done | Exception]:
-    done: list[_Done | Exception] = []
+def _batch(station: Station, items: Sequence[Callback]) -> list[_Done]:
     with station.store.transaction() as session:
-        conn = session.connection()
-        for item in items:
-            done.append(_in_savepoint(station, conn, item))
-    return done
+        return _apply(station, session.connection(), items)
 
 
 def _alone(station: Station, item: Callback) -> _Done | Exception:
-    try:
-        with station.store.transaction() as session:
-            one = _in_savepoint(station, session.connection(), item)
-        return one
-    except Exception as exc:
-        return exc
-
-
-def _in_savepoint(station: Station, conn: Connection, item: Callback) -> _Done | Exception:
     for attempt in range(ATTEMPTS):
-        savepoint = conn.begin_nested()
         try:
-            one = _one(station, conn, item)
+            with station.store.transaction() as session:
+                (one,) = _apply(station, session.connection(), [item])
+            return one
+        except IntegrityError as exc:  # lost a race on a unique key: a retry sees the winner
+            if attempt == ATTEMPTS - 1:
+                return exc
         except Exception as exc:
-            savepoint.rollback()
-            if isinstance(exc, IntegrityError) and attempt < ATTEMPTS - 1:
-                continue
             return exc
-        savepoint.commit()
-        return one
     raise AssertionError("unreachable")
 
 
-def _one(station: Station, conn: Connection, item: Callback) -> _Done:
-    parsed, raw = item
+def _apply(station: Station, conn: Connection, items: Sequence[Callback]) -> list[_Done]:
+    orders = {p.work_order for p, _ in items if p.work_order is not None}
+    devices = {p.device_id for p, _ in items if p.work_order is None}
+    reads = Reads(conn, orders, devices)
+    matches = [_match(reads, parsed) for parsed, _ in items]
+    reads.lock_targets(
+        (m.chosen.registration_id, p.device_id)
+        for (p, _), m in zip(items, matches, strict=True)
+        if m.chosen is not None
+    )
+    done = []
+    for (parsed, raw), match in zip(items, matches, strict=True):
+        if isinstance(parsed, FaceResult):
+            done.append(face_result(reads, parsed, raw, match, station.clock.now(), station.policy))
+        else:
+            done.append(door_open(reads, parsed, raw, match, station.tz))
+    return done
+
+
+def _match(reads: Reads, parsed: FaceResult | DoorOpen) -> _Match:
+    """D11: the registration a callback belongs to, or None."""
     if isinstance(parsed, FaceResult):
-        return face_result(conn, parsed, raw, station.clock.now(), station.policy)
-    return door_open(conn, parsed, raw, station.tz)
+        found = reads.candidates(parsed.work_order, parsed.device_id, None)
+        cands = [c for c, _ in found.values()]
+        return _Match(found, pick(cands, phone=parsed.phone, name=parsed.name, require_device=True))
+    found = reads.candidates(parsed.work_order, parsed.device_id, parsed.opened_at)
+    chosen = pick(
+        [c for c, _ in found.values()],
+        phone=parsed.phone,
+        name=parsed.name,
+        require_device=False,
+        require_person=parsed.work_order is None,
+    )
+    return _Match(found, chosen)
 
 
 def _log(parsed: FaceResult | DoorOpen, outcome: CallbackOutcome) -> None:
@@ -178,59 +174,44 @@ def _log(parsed: FaceResult | DoorOpen, outcome: CallbackOutcome) -> None:
 # -- one callback, on the batch's connection ------------------------------------------------
 
 
-def _candidates(
-    conn: Connection, work_order: str | None, device_id: str, on: datetime | None
-) -> dict[int, tuple[Candidate, _Reg]]:
-    if work_order is not None:
-        rows = conn.execute(BY_WORK_ORDER, {"work_order": work_order})
-    else:
-        rows = conn.execute(BY_DEVICE, {"device": device_id})
-    found = {}
-    for reg_id, phone, name, device_ids, reg_date, rooms in rows:
-        on_date = on is None or reg_date == on.date()
-        cand = Candidate(reg_id, phone, name, device_id in device_ids, on_date)
-        found[reg_id] = (cand, _Reg(reg_id, rooms, reg_date))
-    return found
+def _inbox(conn: Connection, raw: RawCallback, fingerprint: str, **columns: Any) -> int | None:
+    """Insert the raw callback; ``None`` when one with this fingerprint is stored (D12)."""
+    values = {
+        "kind": raw.kind,
+        "fingerprint": fingerprint,
+        "body": raw.body,
+        "content_type": raw.content_type[:200],
+        "peer": raw.peer[:100],
+        "received_at": raw.received_at,
+        "matched": False,
+        "registration_id": None,
+        "device_target_id": None,
+        "effect": "",
+        **columns,
+    }
+    statement = INSERT_INBOX.get(conn.dialect.name)
+    if statement is None:  # no ON CONFLICT: look first (the unique index still guards)
+        if conn.execute(SEEN, {"fingerprint": fingerprint}).first() is not None:
+            return None
+        key = conn.execute(INBOX.insert(), values).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+    inserted = conn.execute(statement, values).scalar()
+    return None if inserted is None else int(inserted)
 
 
-def _target(conn: Connection, registration_id: int, device_id: str) -> DeviceTarget | None:
-    """The device row as a detached ``DeviceTarget`` (so ``apply_target`` applies to it)."""
-    row = conn.execute(TARGET_ROW, {"reg": registration_id, "device": device_id}).first()
-    return None if row is None else DeviceTarget(**row._asdict())
-
-
-def _inbox(conn: Connection, raw: RawCallback, fingerprint: str, **columns: Any) -> int:
-    result = conn.execute(
-        INSERT_INBOX,
-        {
-            "kind": raw.kind,
-            "fingerprint": fingerprint,
-            "body": raw.body,
-            "content_type": raw.content_type[:200],
-            "peer": raw.peer[:100],
-            "received_at": raw.received_at,
-            "matched": False,
-            "registration_id": None,
-            "device_target_id": None,
-            "effect": "",
-            **columns,
-        },
-    )  # a concurrent twin fails here on the unique fingerprint (D12)
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-def _write_target(conn: Connection, row: DeviceTarget, before: dict[str, Any]) -> None:
-    changed = {c: getattr(row, c) for c in TARGET_COLUMNS if getattr(row, c) != before[c]}
-    if changed:
-        conn.execute(TARGET.update().where(TARGET.c.id == row.id).values(**changed))
+def _seen(conn: Connection, fingerprint: str) -> _Done:
+    """The outcome of a duplicate (D12): what the stored twin recorded; nothing changes."""
+    seen = conn.execute(SEEN, {"fingerprint": fingerprint}).one()
+    flags = tuple(seen[2]) if seen[2] is not None else ()
+    return _Done(CallbackOutcome(True, bool(seen[0]), seen[1], flags))
 
 
 def face_result(
-    conn: Connection,
+    reads: Reads,
     result: FaceResult,
     raw: RawCallback,
+    match: _Match,
     now: datetime,
     policy: rules.RetryPolicy,
 ) -> _Done:
@@ -238,24 +219,35 @@ def face_result(
     has the same content as the result of the first push. A duplicate is therefore the same
     content for the same push of that device: the fingerprint is scoped by the matched
     device's answered-push count (``pushes``)."""
-    found = _candidates(conn, result.work_order, result.device_id, None)
-    chosen = pick(
-        [c for c, _ in found.values()], phone=result.phone, name=result.name, require_device=True
-    )
-    target = _target(conn, chosen.registration_id, result.device_id) if chosen else None
+    conn, chosen = reads.conn, match.chosen
+    target = reads.target(chosen.registration_id, result.device_id) if chosen else None
     scope = f"{target.id}/{target.pushes}" if target is not None else "unmatched"
     fingerprint = hashlib.sha256(f"{result.fingerprint()}:{scope}".encode()).hexdigest()
-    seen = conn.execute(SEEN, {"fingerprint": fingerprint}).first()
-    if seen is not None:
-        return _Done(CallbackOutcome(True, bool(seen[0]), seen[1]))
     if chosen is None or target is None:
-        _inbox(conn, raw, fingerprint, effect="unmatched")
+        if _inbox(conn, raw, fingerprint, effect="unmatched") is None:
+            return _seen(conn, fingerprint)
         return _Done(CallbackOutcome(duplicate=False, matched=False))
-    events: list[Event] = []
-    before = {c: getattr(target, c) for c in TARGET_COLUMNS}
+    before = snapshot(target)
     nxt = rules.after_result(target_of(target), result.success, result.result_text, now, policy)
-    if nxt is not None and apply_target(target, nxt, now):
-        effect = nxt.state.value
+    changed = nxt is not None and apply_target(target, nxt, now)
+    effect = nxt.state.value if nxt is not None and changed else f"no change ({target.state})"
+    inserted = _inbox(
+        conn,
+        raw,
+        fingerprint,
+        matched=True,
+        registration_id=chosen.registration_id,
+        device_target_id=target.id,
+        effect=effect,
+    )
+    if inserted is None:  # a duplicate changes nothing: undo the change in memory too
+        for column, value in before.items():
+            setattr(target, column, value)
+        return _seen(conn, fingerprint)
+    events: list[Event] = []
+    if nxt is not None:
+        write_target(conn, target, before)
+    if changed:
         events.append(
             DeviceStateChanged(
                 target.registration_id,
@@ -266,53 +258,29 @@ def face_result(
                 target.last_result,
             )
         )
-    else:
-        effect = f"no change ({target.state})"
-    if nxt is not None:
-        _write_target(conn, target, before)
-    _inbox(
-        conn,
-        raw,
-        fingerprint,
-        matched=True,
-        registration_id=chosen.registration_id,
-        device_target_id=target.id,
-        effect=effect,
-    )
     return _Done(CallbackOutcome(False, True, chosen.registration_id), events)
 
 
-def door_open(conn: Connection, event: DoorOpen, raw: RawCallback, tz: Any) -> _Done:
-    fingerprint = event.fingerprint()
-    seen = conn.execute(SEEN_DOOR, {"fingerprint": fingerprint}).first()
-    if seen is not None:
-        seen_flags = tuple(seen[2]) if seen[2] is not None else ()
-        return _Done(CallbackOutcome(True, bool(seen[0]), seen[1], seen_flags))
-    found = _candidates(conn, event.work_order, event.device_id, event.opened_at)
-    chosen = pick(
-        [c for c, _ in found.values()],
-        phone=event.phone,
-        name=event.name,
-        require_device=False,
-        require_person=event.work_order is None,
-    )
-    flags_found: list[str] = []
+def door_open(reads: Reads, event: DoorOpen, raw: RawCallback, match: _Match, tz: tzinfo) -> _Done:
+    conn, chosen = reads.conn, match.chosen
+    flags: list[str] = []
     if event.work_order is None:
-        flags_found.append(DoorFlag.NO_WORK_ORDER)
+        flags.append(DoorFlag.NO_WORK_ORDER)
     reg_id: int | None = None
     if chosen is None:
-        flags_found.append(DoorFlag.UNMATCHED)
+        flags.append(DoorFlag.UNMATCHED)
     else:
-        reg = found[chosen.registration_id][1]
+        reg = match.found[chosen.registration_id][1]
         reg_id = reg.id
         if reg.reg_date != event.opened_at.date():
-            flags_found.append(DoorFlag.OUTSIDE_DATE)
+            flags.append(DoorFlag.OUTSIDE_DATE)
         if event.room not in reg.rooms:
-            flags_found.append(DoorFlag.ROOM_NOT_REGISTERED)
-        target = _target(conn, chosen.registration_id, event.device_id)
+            flags.append(DoorFlag.ROOM_NOT_REGISTERED)
+        target = reads.target(chosen.registration_id, event.device_id)
         if target is None or target.state != DeviceState.WRITTEN:
-            flags_found.append(DoorFlag.NOT_WRITTEN)
-    flags = [str(f) for f in flags_found]
+            flags.append(DoorFlag.NOT_WRITTEN)
+    flags = [str(f) for f in flags]
+    fingerprint = event.fingerprint()
     inbox_id = _inbox(
         conn,
         raw,
@@ -321,6 +289,8 @@ def door_open(conn: Connection, event: DoorOpen, raw: RawCallback, tz: Any) -> _
         registration_id=reg_id,
         effect="door " + (",".join(flags) or "ok"),
     )
+    if inbox_id is None:
+        return _seen(conn, fingerprint)
     door = conn.execute(
         INSERT_DOOR,
         {

@@ -3,7 +3,7 @@
 Handlers hand their validated callback to :class:`StoreBatcher` and await its outcome. One drain
 job at a time runs on the listener's store executor: it takes every callback waiting at that
 moment (up to ``max_batch``), has the core record them in one transaction
-(``CallbackSink.record_callbacks``: one fsync for all, each callback in its own savepoint), and
+(``CallbackSink.record_callbacks``: one fsync for all; one bad callback is redone alone), and
 then resolves each handler's future with its own outcome or exception on the loop. Callbacks
 that arrive while a batch is being committed form the next batch, so under load the batches grow
 by themselves and a lone callback is never held back waiting for company.
