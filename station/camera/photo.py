@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
@@ -33,7 +33,7 @@ class PhotoVerdict:
     ok: bool
     problems: list[str]  # problem codes of DESIGN §4, main cause first
     face: FaceBox | None  # the main face, in source-image pixels
-    jpeg: bytes | None = None
+    jpeg: bytes | None = field(default=None, repr=False)
     width: int = 0  # of the JPEG (photo.width) when there is one
     height: int = 0
     quality: int | None = None  # JPEG quality step used

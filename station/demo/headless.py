@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from station.demo.media import resources_dir
 from station.demo.scenario import (
     NOT_EFFECTIVE_DEVICE,
     PEOPLE,
@@ -26,6 +25,7 @@ from station.demo.scenario import (
     today_in,
 )
 from station.demo.world import DemoWorld, start_world
+from station.resources import resources_dir
 
 log = logging.getLogger(__name__)
 

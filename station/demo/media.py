@@ -8,20 +8,13 @@ takes ~1 ms a frame). Each person's face is on screen for ``seconds_each`` secon
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
+
+from station.resources import resources_dir
 
 FACES = ("astronaut.jpg", "grace-hopper.jpg")
 FPS = 15
 SIZE = (640, 480)
-
-
-def resources_dir() -> Path:
-    """``resources/`` of the source tree, or of the PyInstaller bundle."""
-    bundled = Path(getattr(sys, "_MEIPASS", "") or "/nonexistent") / "resources"
-    if bundled.is_dir():
-        return bundled
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def face_stills() -> list[Path]:

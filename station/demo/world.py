@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.config import Settings, save_settings
-from station.demo.media import make_face_clip, resources_dir
+from station.demo.media import make_face_clip
 from station.demo.scenario import demo_settings, free_port, sim_config
+from station.resources import resources_dir
 from station.sim import Simulator
 
 log = logging.getLogger(__name__)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 from station.config import ConfigError, Settings, load_settings
 from station.doctor import Finding, finding
+from station.resources import resources_dir
 
 CONFIG_TITLE = ("配置文件", "configuration")
 DATA_TITLE = ("数据目录", "data folder")
@@ -104,15 +104,13 @@ def check_database(settings: Settings, data_dir: Path) -> Finding:
 
 
 def _bundled_fonts() -> list[Path]:
-    bases = [Path(__file__).resolve().parents[2], Path(getattr(sys, "_MEIPASS", "") or ".")]
-    found: list[Path] = []
-    for base in bases:
-        folder = base / "resources" / "fonts"
-        if folder.is_dir():
-            found += sorted(
-                p for p in folder.iterdir() if p.suffix.lower() in {".ttf", ".ttc", ".otf"}
-            )
-    return found
+    try:
+        folder = resources_dir() / "fonts"
+    except FileNotFoundError:
+        return []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in {".ttf", ".ttc", ".otf"})
 
 
 def check_font() -> Finding:

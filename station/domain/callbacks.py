@@ -9,7 +9,7 @@ D11 (matching) and D12 (duplicates), publishes domain events and returns a Callb
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -21,7 +21,7 @@ class RawCallback:
     """The callback as received, kept for the audit trail."""
 
     kind: CallbackKind
-    body: bytes
+    body: bytes = field(repr=False)  # names and phone numbers: never in a repr or a log
     content_type: str
     peer: str  # the caller's address
     received_at: datetime  # timezone-aware

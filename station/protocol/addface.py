@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -43,7 +43,7 @@ class FacePush:
     sites: tuple[str, ...]
     rooms: tuple[str, ...]
     device_ids: tuple[str, ...]
-    picture: bytes  # the JPEG itself; base64 only on the wire (D2)
+    picture: bytes = field(repr=False)  # the JPEG itself; base64 only on the wire (D2)
     start_date: date
 
 

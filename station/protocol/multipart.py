@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Part:
     name: str
-    value: bytes
+    value: bytes = field(repr=False)
     filename: str | None = None
     content_type: str | None = None
 
@@ -20,7 +20,7 @@ class HttpBody:
     """A request body with its content type, ready for any HTTP client."""
 
     content_type: str
-    body: bytes
+    body: bytes = field(repr=False)
 
 
 def _quote(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -20,7 +20,7 @@ JPEG = "image/jpeg"
 class V1Person:
     name: str
     contact: str
-    face: bytes  # JPEG
+    face: bytes = field(repr=False)  # JPEG
 
 
 @dataclass(frozen=True)

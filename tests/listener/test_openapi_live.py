@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,10 +24,11 @@ from station.protocol.callbacks import (
     parse_face_result,
 )
 from station.protocol.errors import InvalidRequest
+from station.resources import resources_dir
 from tests.listener.core import make_core
 from tests.listener.harness import plain_settings, running
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "resources" / "openapi.yaml"
+DOCUMENT = resources_dir() / "openapi.yaml"
 schema = schemathesis.openapi.from_path(DOCUMENT).include(tag="station")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -26,10 +25,11 @@ from station.protocol.callbacks import (
 )
 from station.protocol.envelope import Code
 from station.protocol.errors import InvalidRequest
+from station.resources import resources_dir
 from station.sim import DEFAULT_V1_PATH
 from tests.helpers.strategies import door_opens, face_pushes, face_results
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "resources" / "openapi.yaml"
+DOCUMENT = resources_dir() / "openapi.yaml"
 
 
 @cache

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from station.cli import main
+from station.resources import resources_dir
 
-SAMPLE = Path(__file__).parents[2] / "resources" / "sample-catalog.csv"
+SAMPLE = resources_dir() / "sample-catalog.csv"
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 
 from station.records.catalog_file import CatalogEntry, CatalogFileError, parse_catalog
+from station.resources import resources_dir
 
-SAMPLE = Path(__file__).parents[2] / "resources" / "sample-catalog.csv"
+SAMPLE = resources_dir() / "sample-catalog.csv"
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

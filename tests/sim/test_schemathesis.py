@@ -4,16 +4,16 @@ much it does not), the simulator answers an envelope, never a server error or a 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from station.resources import resources_dir
 from station.sim import SimConfig, SimHandle, run_simulator_in_thread
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "resources" / "openapi.yaml"
+DOCUMENT = resources_dir() / "openapi.yaml"
 schema = schemathesis.openapi.from_path(DOCUMENT).include(tag="platform")
 
 
