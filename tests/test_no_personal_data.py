@@ -14,10 +14,8 @@ events. Then:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,18 +27,17 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from station.app import Core, build_core
-from station.config import ListenerSettings, Settings, parse_settings
+from station.config import Settings, parse_settings
 from station.core.forms import Consent, FormError, PersonForm, RegistrationForm
 from station.domain.clock import FakeClock
 from station.domain.states import Role
-from station.listener import Listener
 from station.logs import LOG_FILE_NAME, REDACTING_FILTER, setup_logging
 from station.sim import SimConfig, run_simulator_in_thread
 from station.store.tables import Registration
 from tests.helpers.photos import face_jpeg, grace_hopper, jpeg
 from tests.privacy.people import ALICE, BOB, CITY, ROOM, SITE
 from tests.privacy.scan import RawLogCapture, files_under, scan_for_pictures, scan_lines
-from tests.push.harness import FAST_RETRY, wait_until
+from tests.push.harness import FAST_RETRY, listener_in_thread, wait_until
 
 TOKEN = "e2e-token-5b1f0c9a77"
 SECRET = "e2e-hmac-secret-03d4be21f6"
@@ -66,22 +63,6 @@ class IdentityCipher:
 
     def decrypt(self, _nonce: bytes, data: bytes, _aad: bytes | None) -> bytes:
         return data
-
-
-@contextmanager
-def listener_in_thread(core: Core, settings: ListenerSettings) -> Iterator[str]:
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="e2e-listener", daemon=True)
-    thread.start()
-    listener = Listener(settings, core.station)
-    try:
-        asyncio.run_coroutine_threadsafe(listener.start(), loop).result(30)
-        yield listener.base_url
-    finally:
-        asyncio.run_coroutine_threadsafe(listener.stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
 
 
 def states(core: Core, reg_id: int) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from station.config import Settings
 from station.domain.states import DeviceState, DoorFlag
+from tests.helpers.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -71,13 +71,6 @@ def guide_block() -> str:
     match = re.search(r"```bash\n(.*?)```", after, re.S)
     assert match, "no bash block after the tested mark"
     return match.group(1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.mark.slow

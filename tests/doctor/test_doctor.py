@@ -19,6 +19,7 @@ from aiohttp import web
 
 from station.cli import main
 from station.config import Settings, save_settings
+from tests.helpers.net import free_port
 from tests.helpers.photos import astronaut
 from tests.helpers.tls import make_pki
 
@@ -35,13 +36,6 @@ def run_doctor(
 def write_config(path: Path, settings: Settings) -> Path:
     save_settings(settings, path)
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

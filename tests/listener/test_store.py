@@ -21,21 +21,11 @@ from station.domain.clock import FakeClock
 from station.domain.events import DeviceStateChanged, DoorOpened, Event
 from station.protocol.callbacks import FACE_RESULT_PATH, OPEN_DOOR_PATH
 from tests.listener.core import stored_callbacks
-from tests.listener.harness import plain_settings, running
+from tests.listener.harness import FACE, plain_settings, running
 from tests.push.factory import START, form, make_core
 
 WORK_ORDER = "JF-20261203-0001"
-RESULT = {
-    "workOrdNum": WORK_ORDER,
-    "name": "唐建峰",
-    "account": "dwtangjianfeng",
-    "phone": "13800001111",
-    "city": "咸阳市",
-    "site": "安康白河庆华化工厂站点",
-    "room": "咸阳秦都应急楼一楼综合机房",
-    "deviceId": "ACC1",
-    "faceWriteResult": "成功",
-}
+RESULT = {**FACE, "workOrdNum": WORK_ORDER, "deviceId": "ACC1"}
 
 
 async def _fire(url: str, body: bytes, times: int) -> list[tuple[int, dict[str, str]]]:

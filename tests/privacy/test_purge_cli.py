@@ -13,6 +13,7 @@ from station.cli import main
 from station.domain.clock import FakeClock
 from station.privacy.scheduler import retention_loop, retention_service
 from station.store.tables import Registration
+from tests.helpers.net import wait_until
 from tests.privacy.people import ALICE, BOB, DEVICES, face_result, open_core, register
 
 
@@ -110,7 +111,7 @@ def test_retention_service_runs_at_start_and_returns_on_stop(data_dir: Path) -> 
             stop = asyncio.Event()
             task = asyncio.create_task(service(stop))
             folder = data_dir / "photos"
-            await asyncio.to_thread(lambda: _wait(lambda: not list(folder.glob("*.bin")), 10))
+            await asyncio.to_thread(lambda: wait_until(lambda: not list(folder.glob("*.bin")), 10))
             stop.set()
             await asyncio.wait_for(task, 10)  # returns without waiting out the hour
 
@@ -119,10 +120,3 @@ def test_retention_service_runs_at_start_and_returns_on_stop(data_dir: Path) -> 
             row = session.get(Registration, reg_id)
             assert row is not None
             assert row.photo_ref is None
-
-
-def _wait(check, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.02)

@@ -19,29 +19,7 @@ from station.protocol.callbacks import (
     parse_face_result,
 )
 from tests.helpers.strategies import door_opens, face_results
-
-FACE = {
-    "workOrdNum": "JF-20251222-0313",
-    "name": "唐建峰",
-    "account": "dwtangjianfeng",
-    "phone": "13800001111",
-    "city": "咸阳市",
-    "site": "安康白河庆华化工厂站点",
-    "room": "咸阳秦都应急楼一楼综合机房",
-    "deviceId": "ACC2025122001",
-    "faceWriteResult": "成功",
-}
-DOOR = {
-    "workOrdNum": "JF-20251222-0313",
-    "name": "唐建峰",
-    "account": "dwtangjianfeng",
-    "phone": "13800001111",
-    "city": "咸阳市",
-    "site": "安康白河庆华化工厂站点",
-    "room": "咸阳秦都应急楼一楼综合机房",
-    "deviceId": "D20251222001",
-    "dailyOpenTime": "2025-12-26 10:38:01",
-}
+from tests.listener.harness import DOOR, FACE
 
 
 def _desc(parse: Any, body: bytes, content_type: str = "application/json") -> str:

@@ -7,10 +7,7 @@ thread pushing with ``requests``. Timers are second-scale (set in config, not fa
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,8 +15,9 @@ from typing import Any
 
 from station.app import Core, build_core
 from station.config import ListenerSettings, parse_settings
-from station.listener import Listener
 from station.sim import SimConfig, SimHandle, run_simulator_in_thread
+from tests.helpers.net import wait_until
+from tests.listener.harness import plain_settings, running
 
 FAST_RETRY = {
     "after_failure_s": 1.0,
@@ -33,20 +31,10 @@ FAST_RETRY = {
 
 
 @contextmanager
-def listener_in_thread(core: Core) -> Iterator[str]:
-    """The station's real listener (plain HTTP, loopback, port 0); yields its base URL."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="test-listener", daemon=True)
-    thread.start()
-    listener = Listener(ListenerSettings(host="127.0.0.1", port=0), core.station)
-    try:
-        asyncio.run_coroutine_threadsafe(listener.start(), loop).result(30)
+def listener_in_thread(core: Core, settings: ListenerSettings | None = None) -> Iterator[str]:
+    """The station's real listener (default: plain HTTP, loopback, port 0); yields its URL."""
+    with running(settings or plain_settings(), core.station) as listener:
         yield listener.base_url
-    finally:
-        asyncio.run_coroutine_threadsafe(listener.stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
 
 
 @dataclass
@@ -64,19 +52,6 @@ class Chain:
 
     def pushes(self) -> list[dict[str, Any]]:
         return [r for r in self.sim.records(direction="in") if r["kind"] in ("addFace", "v1")]
-
-
-def wait_until(
-    check: Callable[[], bool], timeout: float = 15, seen: Callable[[], object] | None = None
-) -> None:
-    """Poll ``check`` until true; fail naming what was last seen after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"not reached in {timeout} s; last seen: {seen() if seen else '?'}"
-            )
-        time.sleep(0.02)
 
 
 @contextmanager
