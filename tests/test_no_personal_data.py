@@ -34,10 +34,11 @@ from station.domain.states import Role
 from station.logs import LOG_FILE_NAME, REDACTING_FILTER, setup_logging
 from station.sim import SimConfig, run_simulator_in_thread
 from station.store.tables import Registration
+from tests.helpers.net import wait_until
 from tests.helpers.photos import face_jpeg, grace_hopper, jpeg
 from tests.privacy.people import ALICE, BOB, CITY, ROOM, SITE
 from tests.privacy.scan import RawLogCapture, files_under, scan_for_pictures, scan_lines
-from tests.push.harness import FAST_RETRY, listener_in_thread, wait_until
+from tests.push.harness import FAST_RETRY, listener_in_thread
 
 TOKEN = "e2e-token-5b1f0c9a77"
 SECRET = "e2e-hmac-secret-03d4be21f6"

@@ -16,9 +16,9 @@ import tomli_w
 
 from station.cli import main
 from station.sim import SimConfig, run_simulator_in_thread
+from tests.helpers.net import wait_until
 from tests.helpers.photos import grace_hopper, jpeg, scene
 from tests.push.factory import face, local_today, raw
-from tests.push.harness import wait_until
 
 
 @pytest.fixture

@@ -27,8 +27,9 @@ from station.app import build_core
 from station.config import parse_settings
 from station.sim import SimConfig, run_simulator_in_thread
 from station.store.tables import CallbackInbox, DeviceTarget, PushAttempt, Registration
+from tests.helpers.net import wait_until
 from tests.push.factory import form, local_today
-from tests.push.harness import listener_in_thread, wait_until
+from tests.push.harness import listener_in_thread
 
 KILLS = 32
 

@@ -14,8 +14,9 @@ from sqlmodel import col, select
 from station.domain.events import Event, PlatformPaused, PlatformResumed
 from station.sim import SimConfig
 from station.store.tables import PushAttempt
+from tests.helpers.net import wait_until
 from tests.push.factory import form, local_today
-from tests.push.harness import Chain, chain, wait_until
+from tests.push.harness import Chain, chain
 
 
 def devices_of(push: dict[str, Any]) -> list[str]:

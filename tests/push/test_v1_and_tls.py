@@ -8,9 +8,10 @@ from sqlmodel import col, select
 
 from station.sim import SimConfig
 from station.store.tables import PushAttempt
+from tests.helpers.net import wait_until
 from tests.helpers.tls import make_pki
 from tests.push.factory import form, local_today
-from tests.push.harness import chain, wait_until
+from tests.push.harness import chain
 
 
 def test_v1_operator_and_escort_go_out_as_one_push_and_00_writes_every_device(

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from station.sim import SimConfig
+from tests.helpers.net import wait_until
 from tests.push.factory import form, local_today
-from tests.push.harness import chain, wait_until
+from tests.push.harness import chain
 
 
 def test_failure_then_success_on_either_database(data_dir: Path, storage: dict[str, Any]) -> None:
