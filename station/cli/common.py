@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,3 +37,17 @@ def load_context(args: argparse.Namespace) -> Context:
     settings, path = load_settings(getattr(args, "config", None))
     data_dir = getattr(args, "data_dir", None) or default_data_dir()
     return Context(settings, path, Path(data_dir))
+
+
+def run_reporting_store_errors(
+    name: str, command: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """Run ``command``; the database's and the photo store's errors become a message, exit 1."""
+    from station.privacy.vault import VaultError
+    from station.store import StoreError
+
+    try:
+        return command(args)
+    except (StoreError, VaultError) as exc:
+        print(f"station {name}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE

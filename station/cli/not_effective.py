@@ -6,7 +6,12 @@ import argparse
 import json
 import sys
 
-from station.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, load_context
+from station.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    load_context,
+    run_reporting_store_errors,
+)
 
 NAME = "not-effective"
 HELP = "mark a written device as not effective and re-push it after the delay (成功但未生效)"
@@ -40,11 +45,4 @@ def _run(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """The command, with the database's and the photo store's errors as a message and exit 1."""
-    from station.privacy.vault import VaultError
-    from station.store import StoreError
-
-    try:
-        return _run(args)
-    except (StoreError, VaultError) as exc:
-        print(f"station {NAME}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+    return run_reporting_store_errors(NAME, _run, args)

@@ -13,7 +13,13 @@ import json
 import sys
 from pathlib import Path
 
-from station.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_PHOTO, EXIT_USAGE, load_context
+from station.cli.common import (
+    EXIT_OK,
+    EXIT_PHOTO,
+    EXIT_USAGE,
+    load_context,
+    run_reporting_store_errors,
+)
 
 NAME = "register"
 HELP = "register a person for a work order and queue the push (登记并推送)"
@@ -147,11 +153,4 @@ def _run(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """The command, with the database's and the photo store's errors as a message and exit 1."""
-    from station.privacy.vault import VaultError
-    from station.store import StoreError
-
-    try:
-        return _run(args)
-    except (StoreError, VaultError) as exc:
-        print(f"station {NAME}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+    return run_reporting_store_errors(NAME, _run, args)
