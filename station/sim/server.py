@@ -12,8 +12,8 @@ import logging
 import random
 import ssl
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -29,6 +29,10 @@ from station.sim.recorder import Predicate, Record, Recorder
 from station.sim.scenarios import Answer, push_answer, scenario_for, v1_answer
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: intake.read_addface / read_v1: (content type, body, max picture bytes, record) → the push
+Reader = Callable[[str, bytes, int, dict[str, Any]], T]
 
 
 class Simulator:
@@ -123,30 +127,29 @@ class Simulator:
         await self.plan.idle()
 
     # -- endpoints ---------------------------------------------------------------------------
-    async def _read(self, request: web.Request, record: dict[str, Any]) -> bytes | None:
+    async def _parse(self, request: web.Request, record: dict[str, Any], reader: Reader[T]) -> T:
+        """The body read, then validated off the loop; raises InvalidRequest (also when too large)."""
         try:
-            return await request.read()
+            body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             record["error"] = "body too large"
-            return None
+            raise InvalidRequest(None, "请求体过大") from None
+        content_type = request.headers.get("Content-Type", "")
+        return await asyncio.to_thread(
+            reader, content_type, body, self.config.max_picture_bytes, record
+        )
+
+    async def _refuse(
+        self, request: web.Request, record: dict[str, Any], exc: InvalidRequest
+    ) -> web.StreamResponse:
+        return await self._answer(request, record, Answer("answer", Code.BAD_PARAMETERS, exc.desc))
 
     async def _add_face(self, request: web.Request) -> web.StreamResponse:
         record: dict[str, Any] = {"direction": "in", "kind": "addFace", "path": request.path}
-        body = await self._read(request, record)
         try:
-            if body is None:
-                raise InvalidRequest(None, "请求体过大")
-            push = await asyncio.to_thread(
-                intake.read_addface,
-                request.headers.get("Content-Type", ""),
-                body,
-                self.config.max_picture_bytes,
-                record,
-            )
+            push = await self._parse(request, record, intake.read_addface)
         except InvalidRequest as exc:
-            return await self._answer(
-                request, record, Answer("answer", Code.BAD_PARAMETERS, exc.desc)
-            )
+            return await self._refuse(request, record, exc)
         pairs = [
             (d, scenario_for(d, self.scenario, self.device_scenarios)) for d in push.device_ids
         ]
@@ -170,21 +173,10 @@ class Simulator:
 
     async def _v1(self, request: web.Request) -> web.StreamResponse:
         record: dict[str, Any] = {"direction": "in", "kind": "v1", "path": request.path}
-        body = await self._read(request, record)
         try:
-            if body is None:
-                raise InvalidRequest(None, "请求体过大")
-            push = await asyncio.to_thread(
-                intake.read_v1,
-                request.headers.get("Content-Type", ""),
-                body,
-                self.config.max_picture_bytes,
-                record,
-            )
+            push = await self._parse(request, record, intake.read_v1)
         except InvalidRequest as exc:
-            return await self._answer(
-                request, record, Answer("answer", Code.BAD_PARAMETERS, exc.desc)
-            )
+            return await self._refuse(request, record, exc)
         contact = push.operators[0].contact
         key = ("v1", push.order_no, contact, self.scenario)
         self.push_attempts[key] += 1
