@@ -11,12 +11,14 @@
 - callbacks are applied in order, each seeing the effects of those before it, as one by one: the
   same callback twice in one batch is a D12 duplicate of the first.
 
-Per batch, two reads (``station.core.intake_reads``): the candidate registrations of all its
-callbacks and the device rows they match (locked ``FOR UPDATE`` on PostgreSQL). Per callback,
-one insert that is also the D12 check (``ON CONFLICT (fingerprint) DO NOTHING RETURNING id``),
-plus one update when a device's state changes (and the door event's insert). SQLAlchemy Core, no
-ORM session state. The rules are the domain's (``pick``, ``rules.after_result``,
-``apply_target``), so single calls (a batch of one) and batches decide alike.
+The database sees a batch as a few statements, whatever its size (``station.core.intake_reads``):
+the candidate registrations of all its callbacks, the device rows they match (locked ``FOR
+UPDATE`` on PostgreSQL), the stored twins of their fingerprints (D12); then, decided in memory in
+order, one multi-row insert of the new raw callbacks, one of the door events, and one update per
+device whose state changed. Few statements matter more than their cost: each one lets the event
+loop's thread take the interpreter lock, and the store thread then waits to get it back.
+The rules are the domain's (``pick``, ``rules.after_result``, ``apply_target``), so single calls
+(a batch of one) and batches decide alike.
 """
 
 from __future__ import annotations
@@ -24,23 +26,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from station.core.intake_reads import (
-    INBOX,
-    INSERT_DOOR,
-    INSERT_INBOX,
-    SEEN,
-    Reads,
-    Reg,
-    snapshot,
-    write_target,
-)
+from station.core.intake_reads import INSERT_DOOR, INSERT_INBOX, Reads, Reg, insert_many
 from station.domain import rules
 from station.domain.callbacks import CallbackOutcome, RawCallback
 from station.domain.events import DeviceStateChanged, DoorOpened, Event
@@ -63,6 +56,19 @@ ATTEMPTS = 3  # one by one: a transaction that lost a race on a unique key is re
 class _Done:
     outcome: CallbackOutcome
     events: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class New:
+    """A new callback's rows, written with the batch (``Reads.write``)."""
+
+    inbox: dict[str, Any]
+    door: dict[str, Any] | None
+    done: _Done
+
+    @property
+    def outcome(self) -> CallbackOutcome:
+        return self.done.outcome
 
 
 @dataclass(frozen=True)
@@ -125,13 +131,46 @@ def _apply(station: Station, conn: Connection, items: Sequence[Callback]) -> lis
         for (p, _), m in zip(items, matches, strict=True)
         if m.chosen is not None
     )
-    done = []
-    for (parsed, raw), match in zip(items, matches, strict=True):
+    scopes = [_scope(reads, p, m) for (p, _), m in zip(items, matches, strict=True)]
+    prints = [_fingerprint(p, scope) for (p, _), scope in zip(items, scopes, strict=True)]
+    stored = reads.twins(prints)
+    before = reads.snapshots()
+    done: list[_Done] = []
+    new: dict[str, New] = {}
+    for (parsed, raw), match, scope, fingerprint in zip(
+        items, matches, scopes, prints, strict=True
+    ):
+        twin = stored.get(fingerprint) or (new[fingerprint].outcome if fingerprint in new else None)
+        if twin is not None:  # D12: changes nothing
+            done.append(
+                _Done(CallbackOutcome(True, twin.matched, twin.registration_id, twin.flags))
+            )
+            continue
+        if _scope(reads, parsed, match) != scope:  # an earlier one of the batch changed it
+            raise RuntimeError("a device row changed within the batch")  # one by one then
         if isinstance(parsed, FaceResult):
-            done.append(face_result(reads, parsed, raw, match, station.clock.now(), station.policy))
+            one = face_result(reads, parsed, raw, match, station.clock.now(), station.policy)
         else:
-            done.append(door_open(reads, parsed, raw, match, station.tz))
+            one = door_open(reads, parsed, raw, match, station.tz)
+        one.inbox["fingerprint"] = fingerprint
+        new[fingerprint] = one
+        done.append(one.done)
+    _write(reads, list(new.values()))
+    reads.write_targets(before)
     return done
+
+
+def _write(reads: Reads, news: list[New]) -> None:
+    """The batch's new callbacks, then their door events, each in one multi-row insert."""
+    ids = insert_many(reads.conn, INSERT_INBOX, [n.inbox for n in news], "fingerprint")
+    doors = [(n, callback_id) for n, callback_id in zip(news, ids, strict=True) if n.door]
+    rows = [{**n.door, "callback_id": callback_id} for n, callback_id in doors if n.door]
+    door_ids = insert_many(reads.conn, INSERT_DOOR, rows, "callback_id")
+    for (n, _), door_id in zip(doors, door_ids, strict=True):
+        n.done.events = [
+            replace(e, door_event_id=door_id) if isinstance(e, DoorOpened) else e
+            for e in n.done.events
+        ]
 
 
 def _match(reads: Reads, parsed: FaceResult | DoorOpen) -> _Match:
@@ -171,14 +210,31 @@ def _log(parsed: FaceResult | DoorOpen, outcome: CallbackOutcome) -> None:
         )
 
 
-# -- one callback, on the batch's connection ------------------------------------------------
+# -- one callback: decided in memory, written with the batch ----------------------------------
 
 
-def _inbox(conn: Connection, raw: RawCallback, fingerprint: str, **columns: Any) -> int | None:
-    """Insert the raw callback; ``None`` when one with this fingerprint is stored (D12)."""
-    values = {
+def _scope(reads: Reads, parsed: FaceResult | DoorOpen, match: _Match) -> str:
+    """What a face result's D12 fingerprint is scoped by: the matched device row's answered
+    push count (a re-push's result has the same content as the first push's)."""
+    chosen = match.chosen
+    if isinstance(parsed, DoorOpen) or chosen is None:
+        return "unmatched"
+    target = reads.target(chosen.registration_id, parsed.device_id)
+    return f"{target.id}/{target.pushes}" if target is not None else "unmatched"
+
+
+def _fingerprint(parsed: FaceResult | DoorOpen, scope: str) -> str:
+    """D12. A door event has its own time, so its content is its identity. A face result has
+    no id or time of its own: a duplicate is the same content for the same push of that device
+    (``_scope``)."""
+    if isinstance(parsed, DoorOpen):
+        return parsed.fingerprint()
+    return hashlib.sha256(f"{parsed.fingerprint()}:{scope}".encode()).hexdigest()
+
+
+def _inbox_row(raw: RawCallback, **columns: Any) -> dict[str, Any]:
+    return {
         "kind": raw.kind,
-        "fingerprint": fingerprint,
         "body": raw.body,
         "content_type": raw.content_type[:200],
         "peer": raw.peer[:100],
@@ -189,22 +245,6 @@ def _inbox(conn: Connection, raw: RawCallback, fingerprint: str, **columns: Any)
         "effect": "",
         **columns,
     }
-    statement = INSERT_INBOX.get(conn.dialect.name)
-    if statement is None:  # no ON CONFLICT: look first (the unique index still guards)
-        if conn.execute(SEEN, {"fingerprint": fingerprint}).first() is not None:
-            return None
-        key = conn.execute(INBOX.insert(), values).inserted_primary_key
-        assert key is not None
-        return int(key[0])
-    inserted = conn.execute(statement, values).scalar()
-    return None if inserted is None else int(inserted)
-
-
-def _seen(conn: Connection, fingerprint: str) -> _Done:
-    """The outcome of a duplicate (D12): what the stored twin recorded; nothing changes."""
-    seen = conn.execute(SEEN, {"fingerprint": fingerprint}).one()
-    flags = tuple(seen[2]) if seen[2] is not None else ()
-    return _Done(CallbackOutcome(True, bool(seen[0]), seen[1], flags))
 
 
 def face_result(
@@ -214,40 +254,17 @@ def face_result(
     match: _Match,
     now: datetime,
     policy: rules.RetryPolicy,
-) -> _Done:
-    """D12 with re-pushes: a result has no id or time of its own, so the result of a re-push
-    has the same content as the result of the first push. A duplicate is therefore the same
-    content for the same push of that device: the fingerprint is scoped by the matched
-    device's answered-push count (``pushes``)."""
-    conn, chosen = reads.conn, match.chosen
+) -> New:
+    """D10, D14, D15: the result's effect on its device, applied to the batch's device row."""
+    chosen = match.chosen
     target = reads.target(chosen.registration_id, result.device_id) if chosen else None
-    scope = f"{target.id}/{target.pushes}" if target is not None else "unmatched"
-    fingerprint = hashlib.sha256(f"{result.fingerprint()}:{scope}".encode()).hexdigest()
     if chosen is None or target is None:
-        if _inbox(conn, raw, fingerprint, effect="unmatched") is None:
-            return _seen(conn, fingerprint)
-        return _Done(CallbackOutcome(duplicate=False, matched=False))
-    before = snapshot(target)
+        outcome = CallbackOutcome(duplicate=False, matched=False)
+        return New(_inbox_row(raw, effect="unmatched"), None, _Done(outcome))
     nxt = rules.after_result(target_of(target), result.success, result.result_text, now, policy)
-    changed = nxt is not None and apply_target(target, nxt, now)
-    effect = nxt.state.value if nxt is not None and changed else f"no change ({target.state})"
-    inserted = _inbox(
-        conn,
-        raw,
-        fingerprint,
-        matched=True,
-        registration_id=chosen.registration_id,
-        device_target_id=target.id,
-        effect=effect,
-    )
-    if inserted is None:  # a duplicate changes nothing: undo the change in memory too
-        for column, value in before.items():
-            setattr(target, column, value)
-        return _seen(conn, fingerprint)
     events: list[Event] = []
-    if nxt is not None:
-        write_target(conn, target, before)
-    if changed:
+    if nxt is not None and apply_target(target, nxt, now):
+        effect = nxt.state.value
         events.append(
             DeviceStateChanged(
                 target.registration_id,
@@ -258,11 +275,21 @@ def face_result(
                 target.last_result,
             )
         )
-    return _Done(CallbackOutcome(False, True, chosen.registration_id), events)
+    else:
+        effect = f"no change ({target.state})"
+    inbox = _inbox_row(
+        raw,
+        matched=True,
+        registration_id=chosen.registration_id,
+        device_target_id=target.id,
+        effect=effect,
+    )
+    return New(inbox, None, _Done(CallbackOutcome(False, True, chosen.registration_id), events))
 
 
-def door_open(reads: Reads, event: DoorOpen, raw: RawCallback, match: _Match, tz: tzinfo) -> _Done:
-    conn, chosen = reads.conn, match.chosen
+def door_open(reads: Reads, event: DoorOpen, raw: RawCallback, match: _Match, tz: tzinfo) -> New:
+    """DESIGN §4 flags; ``DoorOpened`` gets its door event id once the row is written."""
+    chosen = match.chosen
     flags: list[str] = []
     if event.work_order is None:
         flags.append(DoorFlag.NO_WORK_ORDER)
@@ -280,39 +307,28 @@ def door_open(reads: Reads, event: DoorOpen, raw: RawCallback, match: _Match, tz
         if target is None or target.state != DeviceState.WRITTEN:
             flags.append(DoorFlag.NOT_WRITTEN)
     flags = [str(f) for f in flags]
-    fingerprint = event.fingerprint()
-    inbox_id = _inbox(
-        conn,
+    inbox = _inbox_row(
         raw,
-        fingerprint,
         matched=chosen is not None,
         registration_id=reg_id,
         effect="door " + (",".join(flags) or "ok"),
     )
-    if inbox_id is None:
-        return _seen(conn, fingerprint)
-    door = conn.execute(
-        INSERT_DOOR,
-        {
-            "callback_id": inbox_id,
-            "device_id": event.device_id,
-            "city": event.city,
-            "site": event.site,
-            "room": event.room,
-            "opened_at": event.opened_at,
-            "work_order": event.work_order,
-            "name": event.name,
-            "account": event.account,
-            "phone": event.phone,
-            "flags": flags,
-            "registration_id": reg_id,
-            "received_at": raw.received_at,
-        },
-    )
-    key = door.inserted_primary_key
-    assert key is not None
+    door = {
+        "device_id": event.device_id,
+        "city": event.city,
+        "site": event.site,
+        "room": event.room,
+        "opened_at": event.opened_at,
+        "work_order": event.work_order,
+        "name": event.name,
+        "account": event.account,
+        "phone": event.phone,
+        "flags": flags,
+        "registration_id": reg_id,
+        "received_at": raw.received_at,
+    }
     published = DoorOpened(
-        door_event_id=int(key[0]),
+        door_event_id=0,  # set once written
         device_id=event.device_id,
         room=event.room,
         opened_at=event.opened_at.replace(tzinfo=tz),
@@ -322,4 +338,5 @@ def door_open(reads: Reads, event: DoorOpen, raw: RawCallback, match: _Match, tz
         flags=tuple(flags),
         registration_id=reg_id,
     )
-    return _Done(CallbackOutcome(False, chosen is not None, reg_id, tuple(flags)), [published])
+    outcome = CallbackOutcome(False, chosen is not None, reg_id, tuple(flags))
+    return New(inbox, door, _Done(outcome, [published]))

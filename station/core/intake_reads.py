@@ -18,8 +18,8 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 
+from station.domain.callbacks import CallbackOutcome
 from station.domain.matching import Candidate
 from station.store.tables import CallbackInbox, DeviceTarget, DoorEvent, Registration
 
@@ -45,20 +45,15 @@ TARGETS = (
     )
     .with_for_update()  # PostgreSQL: no lost update against the worker (SQLite: serial)
 )
-SEEN = (  # a stored twin (D12): what it recorded
-    select(INBOX.c.matched, INBOX.c.registration_id, DOOR.c.flags)
+TWINS = (  # callbacks stored before (D12): what they recorded
+    select(INBOX.c.fingerprint, INBOX.c.matched, INBOX.c.registration_id, DOOR.c.flags)
     .select_from(INBOX.outerjoin(DOOR, DOOR.c.callback_id == INBOX.c.id))
-    .where(INBOX.c.fingerprint == bindparam("fingerprint"))
+    .where(INBOX.c.fingerprint.in_(bindparam("prints", expanding=True)))
 )
-INSERT_INBOX = {  # the D12 check and the insert in one statement; id, or None for a duplicate
-    "sqlite": sqlite.insert(INBOX)
-    .on_conflict_do_nothing(index_elements=["fingerprint"])
-    .returning(INBOX.c.id),
-    "postgresql": postgresql.insert(INBOX)
-    .on_conflict_do_nothing(index_elements=["fingerprint"])
-    .returning(INBOX.c.id),
-}
-INSERT_DOOR = DOOR.insert()
+# One multi-row INSERT … RETURNING per batch (SQLAlchemy's "insertmanyvalues"). The rows come
+# back in no promised order, so each returns its id with a key unique among the rows.
+INSERT_INBOX = INBOX.insert().returning(INBOX.c.fingerprint, INBOX.c.id)
+INSERT_DOOR = DOOR.insert().returning(DOOR.c.callback_id, DOOR.c.id)
 
 
 @dataclass(frozen=True)
@@ -117,6 +112,25 @@ class Reads:
         self.lock_targets([(registration_id, device_id)])
         return self._targets.get((registration_id, device_id))
 
+    def twins(self, prints: Iterable[str]) -> dict[str, CallbackOutcome]:
+        """The outcome of each fingerprint stored before this batch, as a duplicate (D12)."""
+        wanted = sorted(set(prints))
+        found: dict[str, CallbackOutcome] = {}
+        for fingerprint, matched, reg_id, flags in self.conn.execute(TWINS, {"prints": wanted}):
+            found[fingerprint] = CallbackOutcome(True, bool(matched), reg_id, tuple(flags or ()))
+        return found
+
+    def snapshots(self) -> dict[tuple[int, str], dict[str, Any]]:
+        return {key: _snapshot(row) for key, row in self._targets.items()}
+
+    def write_targets(self, before: dict[tuple[int, str], dict[str, Any]]) -> None:
+        """Write the device rows' columns that changed since ``before`` (``apply_target``)."""
+        for key, row in self._targets.items():
+            was = before.get(key)
+            changed = {c: v for c, v in _snapshot(row).items() if was is None or v != was[c]}
+            if changed:
+                self.conn.execute(TARGET.update().where(TARGET.c.id == row.id).values(**changed))
+
 
 def _group(conn: Connection, statement: Any, keys: set[str]) -> dict[str, list[Reg]]:
     found: dict[str, list[Reg]] = {}
@@ -127,12 +141,17 @@ def _group(conn: Connection, statement: Any, keys: set[str]) -> dict[str, list[R
     return found
 
 
-def write_target(conn: Connection, row: DeviceTarget, before: dict[str, Any]) -> None:
-    """Write the columns of ``row`` that differ from ``before`` (what ``apply_target`` set)."""
-    changed = {c: getattr(row, c) for c in TARGET_COLUMNS if getattr(row, c) != before[c]}
-    if changed:
-        conn.execute(TARGET.update().where(TARGET.c.id == row.id).values(**changed))
+def insert_many(
+    conn: Connection, statement: Any, rows: list[dict[str, Any]], key: str
+) -> list[int]:
+    """Insert ``rows`` in one statement; their ids, in the rows' order (matched on ``key``).
+    A row that collides with one a concurrent transaction stored raises IntegrityError (the
+    batch is then redone one by one)."""
+    if not rows:
+        return []
+    ids = {k: int(i) for k, i in conn.execute(statement, rows)}
+    return [ids[row[key]] for row in rows]
 
 
-def snapshot(row: DeviceTarget) -> dict[str, Any]:
+def _snapshot(row: DeviceTarget) -> dict[str, Any]:
     return {c: getattr(row, c) for c in TARGET_COLUMNS}
