@@ -81,14 +81,6 @@ def date_over(reg_date: date, now: datetime, tz: tzinfo) -> bool:
     return now.astimezone(tz).date() > reg_date
 
 
-def is_due(target: Target, now: datetime) -> bool:
-    return (
-        target.state in DUE_STATES
-        and target.next_push_at is not None
-        and target.next_push_at <= now
-    )
-
-
 def _reschedule(
     t: Target, state: DeviceState, when: datetime, text: str, policy: RetryPolicy
 ) -> Target:

@@ -62,9 +62,6 @@ class PushWorker:
     def _on_stored(self, _event: Event) -> None:
         self._wake.set()
 
-    def wake(self) -> None:
-        self._wake.set()
-
     @property
     def client(self) -> PushClient:
         """This thread's HTTP client (a requests.Session is not shared between threads)."""
