@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import tomli_w
 
 from station.app import Core
 from station.listener import Listener
+from tests.helpers.serve import serve_command
 from tests.listener.harness import LoopThread, plain_settings, running
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,16 +46,7 @@ def test_serve_refuses_a_missing_certificate_naming_the_key(tmp_path: Path) -> N
     listener = {"port": 0, "tls_cert": str(tmp_path / "nope.pem"), "tls_key": str(tmp_path / "k")}
     config.write_text(tomli_w.dumps({"listener": listener}), encoding="utf-8")
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "station",
-            "serve",
-            "--config",
-            str(config),
-            "--data-dir",
-            str(tmp_path / "data"),
-        ],
+        serve_command(config, tmp_path / "data"),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from station.cli import main
 from station.sim import SimConfig, run_simulator_in_thread
 from tests.helpers.net import wait_until
 from tests.helpers.photos import grace_hopper, jpeg, scene
+from tests.helpers.serve import serve_command
 from tests.push.factory import face, local_today, raw
 
 
@@ -151,16 +151,7 @@ def test_serve_picks_up_a_cli_registration_within_2_s_and_stops_on_sigterm(
         config.write_text(tomli_w.dumps(doc))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "station",
-                "serve",
-                "--config",
-                str(config),
-                "--data-dir",
-                str(data_dir),
-            ],
+            serve_command(config, data_dir),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -15,7 +15,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from station.config import parse_settings
 from station.sim import SimConfig, run_simulator_in_thread
 from station.store.tables import CallbackInbox, DeviceTarget, PushAttempt, Registration
 from tests.helpers.net import wait_until
+from tests.helpers.serve import serve_command
 from tests.push.factory import form, local_today
 from tests.push.harness import listener_in_thread
 
@@ -36,16 +36,7 @@ KILLS = 32
 
 def serve(config: Path, data_dir: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "station",
-            "serve",
-            "--config",
-            str(config),
-            "--data-dir",
-            str(data_dir),
-        ],
+        serve_command(config, data_dir),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
