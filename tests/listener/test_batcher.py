@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ import pytest
 
 from station.domain.callbacks import CallbackOutcome, RawCallback
 from station.listener.batcher import Callback, StoreBatcher
+from station.listener.server import SWITCH_INTERVAL_S
 from station.protocol.callbacks import FACE_RESULT_PATH, OPEN_DOOR_PATH, DoorOpen, FaceResult
 from tests.listener.core import stored_callbacks
 from tests.listener.harness import DOOR, FACE, plain_settings, running
@@ -137,3 +139,15 @@ def test_one_failing_callback_is_answered_21_and_the_others_00(
         assert answers[:5] + answers[6:] == [(200, "00")] * 10
         assert stored_callbacks(core) == 10
     assert any("IntegrityError" in r.getMessage() for r in caplog.records)
+
+
+def test_the_listener_lowers_the_switch_interval_while_it_runs(data_dir: Path) -> None:
+    """The store thread gets the interpreter lock back sooner (station.listener.server)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        with make_core(data_dir) as core, running(plain_settings(), core.station):
+            assert sys.getswitchinterval() == SWITCH_INTERVAL_S
+        assert sys.getswitchinterval() == 0.005
+    finally:
+        sys.setswitchinterval(before)
