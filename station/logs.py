@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from station.privacy.redact import Redactor
 
@@ -75,7 +75,10 @@ def setup_logging(
     verbose: bool = False,
     console: bool = True,
     settings: Settings | None = None,
+    stream: TextIO | None = None,
 ) -> None:
+    """Log to a rotating file in ``data_dir/logs`` and, with ``console``, to ``stream``
+    (default stderr; ``station serve`` logs to stdout, DESIGN §4)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_station", False):
@@ -85,7 +88,7 @@ def setup_logging(
         register_secrets(settings_secrets(settings))
     handlers: list[logging.Handler] = []
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers.append(logging.StreamHandler(stream or sys.stderr))
     if data_dir is not None:
         log_dir = data_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -97,7 +97,8 @@ def _run(args: argparse.Namespace) -> int:
     from station.logs import setup_logging
 
     ctx = load_context(args)
-    setup_logging(ctx.data_dir, verbose=args.verbose, settings=ctx.settings)
+    # DESIGN §4: serve logs to stdout (a service manager or `> file` captures it)
+    setup_logging(ctx.data_dir, verbose=args.verbose, settings=ctx.settings, stream=sys.stdout)
     with build_core(ctx.settings, ctx.data_dir) as core:
         unsubscribe = log_events(core)
         log.info(

@@ -15,7 +15,8 @@ LISTENING = re.compile(r"listening on (https?://\S+)")
 
 
 class ServeProcess:
-    """The real ``python -m station serve`` with its stderr (the log) collected in a thread."""
+    """The real ``python -m station serve`` with its output (the log is on stdout, DESIGN §4;
+    errors on stderr) collected in a thread."""
 
     def __init__(self, config: Path, data_dir: Path, timeout: float = 60) -> None:
         self.lines: list[str] = []
@@ -32,8 +33,8 @@ class ServeProcess:
                 str(data_dir),
             ],
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -41,8 +42,8 @@ class ServeProcess:
         self.url = self._wait_listening(timeout)
 
     def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
             with self._seen:
                 self.lines.append(line.rstrip("\n"))
                 self._seen.notify_all()
