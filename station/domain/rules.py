@@ -118,8 +118,15 @@ def after_answer(
 
 
 #: States a failure result moves to ``failed`` (a result for a push that is out there).
+#: ``sending`` too: the platform may call back before its 00 answer is recorded (D14).
 FAILURE_APPLIES = frozenset(
-    {DeviceState.ACCEPTED, DeviceState.NO_RESULT, DeviceState.FAILED, DeviceState.RETRYING}
+    {
+        DeviceState.SENDING,
+        DeviceState.ACCEPTED,
+        DeviceState.NO_RESULT,
+        DeviceState.FAILED,
+        DeviceState.RETRYING,
+    }
 )
 
 
@@ -131,15 +138,20 @@ def after_result(
     A success counts in every state (D15: also a late one after ``given_up``) except
     ``not_effective``, where the clerk has said the written face does not open: only the result
     of the re-push counts. A failure counts while a push is out there.
+
+    A result while the device is ``sending`` (the platform called back before the station
+    recorded its answer) proves that push arrived: it is counted here, since the answer then
+    finds the device no longer leased and leaves it as the result made it.
     """
+    pushes = t.pushes + 1 if t.state is DeviceState.SENDING else t.pushes
     if success:
         if t.state in (DeviceState.WRITTEN, DeviceState.NOT_EFFECTIVE):
             return None
-        return Target(DeviceState.WRITTEN, t.pushes, 0, None, text)
+        return Target(DeviceState.WRITTEN, pushes, 0, None, text)
     if t.state not in FAILURE_APPLIES:
         return None
     when = now + timedelta(seconds=policy.after_failure_s)
-    return _reschedule(replace(t, retries=0), DeviceState.FAILED, when, text, policy)
+    return _reschedule(replace(t, pushes=pushes, retries=0), DeviceState.FAILED, when, text, policy)
 
 
 NO_RESULT_TEXT = "超时未收到写入结果 (no result within {s:g} s)"

@@ -36,6 +36,18 @@ def test_failure_result_re_pushes_five_minutes_after_the_result() -> None:
     assert t == Target(S.FAILED, 1, 0, at(42 + 300), "失败：图片质量不合格")
 
 
+def test_a_result_before_the_answer_is_recorded_counts_and_the_push_too() -> None:
+    """The platform may call back while the station still waits for addFace's 00 (D14)."""
+    sending = Target(S.SENDING, 1, 0, NOW)
+    failed = rules.after_result(sending, False, "失败：图片质量不合格", at(1), POLICY)
+    assert failed == Target(S.FAILED, 2, 0, at(301), "失败：图片质量不合格")
+    written = rules.after_result(sending, True, "成功", at(1), POLICY)
+    assert written == Target(S.WRITTEN, 2, 0, None, "成功")
+    last = rules.after_result(Target(S.SENDING, 5, 0, NOW), False, "失败", at(1), POLICY)
+    assert last is not None
+    assert last.state is S.GIVEN_UP  # the push in flight was the sixth
+
+
 def test_not_effective_re_pushes_ten_minutes_after_the_click() -> None:
     written = Target(S.WRITTEN, 2)
     t = rules.after_not_effective(written, at(10), POLICY)
