@@ -61,6 +61,20 @@ def register(
     return reg_id
 
 
+def _person_body(person: Person, device: str, wo: str) -> dict[str, str]:
+    """The fields both callbacks carry about the person, in the spec's order."""
+    return {
+        "workOrdNum": wo,
+        "name": person.name,
+        "account": "dw" + person.account,
+        "phone": person.phone,
+        "city": CITY,
+        "site": SITE,
+        "room": ROOM,
+        "deviceId": device,
+    }
+
+
 def _raw(kind: str, body: dict[str, str], at: datetime) -> tuple[dict[str, object], RawCallback]:
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     raw = RawCallback(kind, data, "application/json", "127.0.0.1", at)  # type: ignore[arg-type]
@@ -70,17 +84,7 @@ def _raw(kind: str, body: dict[str, str], at: datetime) -> tuple[dict[str, objec
 def face_result(
     core: Core, person: Person, device: str, text: str = "成功", wo: str = "JF-20261203-0001"
 ) -> None:
-    body = {
-        "workOrdNum": wo,
-        "name": person.name,
-        "account": "dw" + person.account,
-        "phone": person.phone,
-        "city": CITY,
-        "site": SITE,
-        "room": ROOM,
-        "deviceId": device,
-        "faceWriteResult": text,
-    }
+    body = {**_person_body(person, device, wo), "faceWriteResult": text}
     obj, raw = _raw("face", body, core.clock.now())
     core.station.record_face_result(parse_face_result(obj), raw)
 
@@ -88,16 +92,6 @@ def face_result(
 def door_open(
     core: Core, person: Person, device: str, opened: str, wo: str = "JF-20261203-0001"
 ) -> None:
-    body = {
-        "workOrdNum": wo,
-        "name": person.name,
-        "account": "dw" + person.account,
-        "phone": person.phone,
-        "city": CITY,
-        "site": SITE,
-        "room": ROOM,
-        "deviceId": device,
-        "dailyOpenTime": opened,
-    }
+    body = {**_person_body(person, device, wo), "dailyOpenTime": opened}
     obj, raw = _raw("door", body, core.clock.now())
     core.station.record_door_open(parse_door_open(obj), raw)
