@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from station.config import Settings
-from station.logs import LOG_FILE_NAME, REDACTING_FILTER, setup_logging
+from station.logs import LOG_FILE_NAME, setup_logging
 from station.privacy.redact import REDACTED_PICTURE, REDACTED_SECRET, Redactor
+from tests.helpers.logs import reset_station_logging
 from tests.helpers.photos import face_jpeg
 
 TOKEN = "tok-3f9a2c71e5"
@@ -29,12 +30,7 @@ def log_file(data_dir: Path) -> Iterator[Path]:
     settings.listener.hmac_secret = SECRET
     setup_logging(data_dir, console=False, settings=settings)
     yield data_dir / "logs" / LOG_FILE_NAME
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_station", False):
-            root.removeHandler(handler)
-            handler.close()
-    REDACTING_FILTER.redactor.clear_secrets()
+    reset_station_logging()
 
 
 def _text(path: Path) -> str:

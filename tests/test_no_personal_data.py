@@ -14,7 +14,6 @@ events. Then:
 
 from __future__ import annotations
 
-import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,9 +30,10 @@ from station.config import Settings, parse_settings
 from station.core.forms import Consent, FormError, PersonForm, RegistrationForm
 from station.domain.clock import FakeClock
 from station.domain.states import Role
-from station.logs import LOG_FILE_NAME, REDACTING_FILTER, setup_logging
+from station.logs import LOG_FILE_NAME, setup_logging
 from station.sim import SimConfig, run_simulator_in_thread
 from station.store.tables import Registration
+from tests.helpers.logs import reset_station_logging
 from tests.helpers.net import wait_until
 from tests.helpers.photos import face_jpeg, grace_hopper, jpeg
 from tests.privacy.people import ALICE, BOB, CITY, ROOM, SITE
@@ -114,12 +114,7 @@ def full_run(tmp_path: Path, *, broken: bool = False) -> Iterator[Run]:
                     yield Run(core, data_dir, temp_dir, photos, log)
     finally:
         tempfile.tempdir = saved_tempdir
-        root = logging.getLogger()
-        for handler in list(root.handlers):
-            if getattr(handler, "_station", False):
-                root.removeHandler(handler)
-                handler.close()
-        REDACTING_FILTER.redactor.clear_secrets()
+        reset_station_logging()
 
 
 def drive(run: Run) -> tuple[int, ...]:
