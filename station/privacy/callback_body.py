@@ -1,4 +1,4 @@
-"""Stored callback bodies (D8: JSON or form-encoded): read their fields, strip personal data.
+"""Stored callback bodies (D8: JSON, urlencoded or multipart form): read their fields, strip personal data.
 
 The callback inbox keeps every body as received for the audit trail (D11, D12). Once the
 retention period is over (issue 7 §3) the body is rewritten without its personal fields
@@ -12,6 +12,10 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from station.protocol import multipart
+from station.protocol.callbacks import body_format, multipart_fields
+from station.protocol.errors import InvalidRequest
+
 PERSONAL_FIELDS = ("name", "account", "phone")
 # Also v1.0's operatorRelation[i].operatorInfo / .contact / escortInfo (D6), in any notation.
 _PERSONAL_KEY = re.compile(r"(?:^|[.\[])(?:name|account|phone|operatorInfo|escortInfo|contact)\]?$")
@@ -20,11 +24,17 @@ SCRUBBED = b'{"_scrubbed": "unreadable body removed by retention"}'
 
 def parse_body(body: bytes, content_type: str = "") -> dict[str, Any] | None:
     """The body's top-level fields, or None when it is neither a JSON object nor a form."""
+    kind = body_format(body, content_type)
+    if kind == "multipart":
+        try:
+            return dict(multipart_fields(body, content_type))
+        except InvalidRequest:
+            return None
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if "x-www-form-urlencoded" in content_type.lower():
+    if kind == "form":
         return dict(parse_qsl(text, keep_blank_values=True))
     try:
         value = json.loads(text)
@@ -42,7 +52,14 @@ def scrub_body(body: bytes, content_type: str = "") -> bytes:
     fields, changed = scrub_json(fields)
     if not changed:
         return body
-    if "x-www-form-urlencoded" in content_type.lower():
+    kind = body_format(body, content_type)
+    if kind == "multipart":
+        parts = [multipart.Part(k, str(v).encode("utf-8")) for k, v in fields.items()]
+        try:
+            return multipart.encode(parts, multipart.boundary_of(content_type)).body
+        except ValueError:  # a non-ASCII field name: keep nothing rather than guess
+            return SCRUBBED
+    if kind == "form":
         return urlencode(fields).encode("utf-8")
     return json.dumps(fields, ensure_ascii=False).encode("utf-8")
 

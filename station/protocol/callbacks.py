@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from station.protocol import fields
+from station.protocol import fields, multipart
 from station.protocol.errors import InvalidRequest
 
 FACE_RESULT_PATH = "/mtex/webservice/machine/roomDoor/faceOperationResult"
@@ -94,10 +94,42 @@ def _fingerprint(kind: str, body: dict[str, str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
-    """D8: a JSON object, or a form-encoded body with the same field names."""
+def body_format(body: bytes, content_type: str | None) -> str:
+    """How a callback body is encoded: ``"multipart"``, ``"form"`` or ``"json"`` (D8).
+
+    A body that starts with ``{`` is JSON whatever the Content-Type says (``curl -d '{…}'``
+    labels JSON as a urlencoded form)."""
     mime = (content_type or "").split(";")[0].strip().lower()
-    if mime == "application/x-www-form-urlencoded":
+    if mime == "multipart/form-data":
+        return "multipart"
+    if mime == "application/x-www-form-urlencoded" and not body.lstrip().startswith(b"{"):
+        return "form"
+    return "json"
+
+
+def multipart_fields(body: bytes, content_type: str) -> dict[str, str]:
+    """The text parts of a ``multipart/form-data`` body (file parts are not callback fields)."""
+    try:
+        parts = multipart.decode(content_type, body)
+    except multipart.MultipartError as exc:
+        raise InvalidRequest(None, f"multipart/form-data 请求体无法解析 ({exc})") from None
+    fields: dict[str, str] = {}
+    for part in parts:
+        if part.filename is None:
+            try:
+                fields[part.name] = part.value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InvalidRequest(part.name, f"字段 {part.name} 应为 UTF-8 文本") from None
+    return fields
+
+
+def decode_body(body: bytes, content_type: str | None) -> dict[str, Any]:
+    """D8: a JSON object, or a form with the same field names: urlencoded, or
+    ``multipart/form-data`` (the spec's own "form-data", 2.2.1)."""
+    kind = body_format(body, content_type)
+    if kind == "multipart":
+        return multipart_fields(body, content_type or "")
+    if kind == "form":
         try:
             text = body.decode("utf-8")
             pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))

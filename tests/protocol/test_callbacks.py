@@ -111,6 +111,25 @@ def test_form_encoded_body_is_accepted() -> None:
     assert result == FaceResult(**parse_face_result(FACE).__dict__)
 
 
+def test_multipart_form_data_body_is_accepted() -> None:
+    """D8: the spec's own "form-data" (2.2.1) for callbacks too; file parts are not fields."""
+    from station.protocol import multipart
+
+    parts = [multipart.Part(k, v.encode()) for k, v in FACE.items()]
+    parts.append(multipart.Part("attachment", b"\xff\xd8", "a.jpg", "image/jpeg"))
+    sent = multipart.encode(parts)
+    assert parse_face_result(decode_body(sent.body, sent.content_type)) == parse_face_result(FACE)
+    desc = _desc(parse_face_result, b"no boundary here", sent.content_type)
+    assert "multipart/form-data" in desc
+
+
+def test_json_labelled_as_a_form_is_json() -> None:
+    """``curl -d '{…}'`` sends JSON as application/x-www-form-urlencoded."""
+    body = json.dumps(FACE, ensure_ascii=False).encode()
+    form = "application/x-www-form-urlencoded"
+    assert parse_face_result(decode_body(body, form)) == parse_face_result(FACE)
+
+
 def test_fingerprint_ignores_key_order() -> None:
     reordered = dict(reversed(list(FACE.items())))
     assert parse_face_result(reordered).fingerprint() == parse_face_result(FACE).fingerprint()
