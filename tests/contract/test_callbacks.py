@@ -139,6 +139,21 @@ def test_form_encoded_and_extra_fields_are_accepted(stack: Stack) -> None:
         assert opened == datetime(2025, 12, 26, 2, 38, 1, tzinfo=UTC)  # +08:00 local
 
 
+def test_multipart_form_data_and_curl_style_json_are_accepted(stack: Stack) -> None:
+    """D8 for a platform that calls back the way it receives addFace (form-data, 2.2.1), and
+    for ``curl -d '{…}'`` (JSON labelled as a urlencoded form)."""
+    multipart = {k: (None, v) for k, v in {**OPEN_DOOR_EXAMPLE, "deviceId": "MP-DOOR-1"}.items()}
+    code, answer = post(stack, DOOR_PATH, files=multipart)
+    assert (code, answer) == (200, OK)
+    curl_style = json.dumps({**OPEN_DOOR_EXAMPLE, "deviceId": "CURL-DOOR-1"}).encode()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    code, answer = post(stack, DOOR_PATH, data=curl_style, headers=form)
+    assert (code, answer) == (200, OK)
+    for device_id in ("MP-DOOR-1", "CURL-DOOR-1"):
+        [event] = doors(stack, device_id)
+        assert event["room"] == "咸阳秦都应急楼一楼综合机房"
+
+
 @pytest.mark.parametrize(
     "value",
     ["2025/12/26 10:38:01", "2025-12-26T10:38:01", "2025-12-26 10:38", "2025-02-30 10:38:01"],
