@@ -16,8 +16,8 @@ import requests
 import tomli_w
 
 from station.protocol.callbacks import FACE_RESULT_PATH, OPEN_DOOR_PATH
+from tests.helpers.serve import ServeProcess
 from tests.listener.harness import DOOR, FACE
-from tests.listener.serve_proc import ServeProcess
 
 CYCLES = 20
 FIRERS = 3

@@ -12,9 +12,9 @@ import pytest
 import tomli_w
 
 from station.protocol.callbacks import FACE_RESULT_PATH
+from tests.helpers.serve import ServeProcess
 from tests.listener.harness import FACE
 from tests.listener.rawhttp import RawAnswer, exchange
-from tests.listener.serve_proc import ServeProcess
 
 TEN_MIB = 10 * 1024 * 1024
 

@@ -25,7 +25,7 @@ from station.protocol.callbacks import OPEN_DOOR_PATH
 from station.sim import SimConfig, SimHandle, run_simulator_in_thread
 from tests.helpers import tls as test_tls
 from tests.helpers.photos import grace_hopper, jpeg
-from tests.listener.serve_proc import ServeProcess
+from tests.helpers.serve import ServeProcess
 from tests.push.factory import local_today
 from tests.push.harness import FAST_RETRY
 
