@@ -74,6 +74,32 @@ def doors(stack: Stack, device_id: str) -> list[dict[str, Any]]:
     return [e for e in status(stack)["door_events"] if e["device_id"] == device_id]
 
 
+def sim_log(stack: Stack) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = requests.get(stack.sim_url + "/_sim/log", timeout=30).json()
+    return records
+
+
+def settled(stack: Stack, state: str, work_order: str, devices: tuple[str, ...]) -> bool:
+    """Cheap check on the simulator's record: has the station answered what leads to
+    ``state``? (D9: a callback is answered 00 only once stored.)"""
+    log = sim_log(stack)
+    if state == "written":
+        done = {
+            json.loads(r["body"])["deviceId"]
+            for r in log
+            if r.get("kind") == "faceOperationResult"
+            and r.get("answer", {}).get("code") == "00"
+            and json.loads(r["body"])["workOrdNum"] == work_order
+        }
+        return done >= set(devices)
+    return any(
+        r.get("kind") == "addFace"
+        and r.get("work_order") == work_order
+        and r.get("answer", {}).get("code") == "00"
+        for r in log
+    )
+
+
 def register_until(stack: Stack, photos: Photos, state: str, work_order: str, *devices: str) -> int:
     """Register through the CLI and wait (bounded) until every device is in ``state``."""
     args = register_args(
@@ -82,14 +108,15 @@ def register_until(stack: Stack, photos: Photos, state: str, work_order: str, *d
     done = station(*args, "--json")
     assert done.returncode == 0, done.stderr
     reg_id: int = json.loads(done.stdout)["id"]
+    wait_until(lambda: settled(stack, state, work_order, devices), 30, f"{work_order} {state}")
 
-    def all_written() -> bool:
+    def all_in_state() -> bool:
         for reg in status(stack)["registrations"]:
             if reg["id"] == reg_id:
                 return all(d["state"] == state for d in reg["devices"])
         return False
 
-    wait_until(all_written, 30, f"registration {reg_id} {state}")
+    wait_until(all_in_state, 30, f"registration {reg_id} {state}")
     return reg_id
 
 
@@ -115,7 +142,7 @@ def test_sim_round_trip_writes_every_device(stack: Stack, photos: Photos) -> Non
         assert device["next_push_at"] is None
     pushes = [
         r
-        for r in requests.get(stack.sim_url + "/_sim/log", timeout=30).json()
+        for r in sim_log(stack)
         if r.get("kind") == "addFace" and r.get("work_order") == "JF-RT-0001"
     ]
     assert len(pushes) == 1  # D3: one push for one person, both devices in it
