@@ -36,7 +36,8 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> Photos:
 
 @dataclass
 class Stack:
-    """``station sim`` (scenario success; devices ``SILENT-*`` never get a result) and ``station serve`` on its own data dir, pushing
+    """``station sim`` (scenario success; devices ``SILENT-*`` never get a result, pushes with
+    ``REJECT-*`` are answered 23) and ``station serve`` on its own data dir, pushing
     to the simulator; default retry timers (5 and 10 minutes: nothing re-pushes in a test)."""
 
     sim: Proc
@@ -65,6 +66,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "0.1",
         "--device-scenario",
         "SILENT-*=silent",
+        "--device-scenario",
+        "REJECT-*=reject",
         "--seed",
         "1",
     )

@@ -188,6 +188,26 @@ def test_addface_is_one_json_data_part_with_the_spec_fields(live: Platform, phot
     check_picture(data["picture"])
 
 
+def test_operator_and_escort_are_two_pushes(live: Platform, photos: Photos) -> None:
+    """D3: addFace carries one face, so a work order with an escort (随工) is two pushes."""
+    args = register_args(
+        live.config, live.data_dir, photos.face, work_order="JF-ESCORT-0001", devices=("E-1",)
+    )
+    escort = ["--escort-name", "牛航", "--escort-account", "niuhang", "--escort-phone"]
+    escort += ["13700003333", "--escort-photo", str(photos.astronaut)]
+    done = station(*args, *escort, "--json")
+    assert done.returncode == 0, done.stderr
+    pushes = pushes_for(live.receiver, "JF-ESCORT-0001", 2, 30)
+    people = sorted((inner(r)["name"], inner(r)["phone"], inner(r)["picture"]) for r in pushes)
+    assert [(name, phone) for name, phone, _ in people] == [
+        ("唐建峰", "13800001111"),
+        ("牛航", "13700003333"),
+    ]
+    assert people[0][2] != people[1][2]  # each with their own face
+    for request in pushes:
+        assert inner(request)["deviceId"] == ["E-1"]
+
+
 def device_state(running: Platform, reg_id: int, device_id: str) -> str:
     done = station(
         "status", "--config", str(running.config), "--data-dir", str(running.data_dir), "--json"

@@ -92,10 +92,11 @@ def settled(stack: Stack, state: str, work_order: str, devices: tuple[str, ...])
             and json.loads(r["body"])["workOrdNum"] == work_order
         }
         return done >= set(devices)
+    code = "23" if state == "rejected" else "00"
     return any(
         r.get("kind") == "addFace"
         and r.get("work_order") == work_order
-        and r.get("answer", {}).get("code") == "00"
+        and r.get("answer", {}).get("code") == code
         for r in log
     )
 
@@ -294,3 +295,18 @@ def test_not_effective_repushes_in_10_minutes(stack: Stack, photos: Photos) -> N
     unknown = station("not-effective", *stack.common(), str(reg_id), "NO-SUCH-DEVICE")
     assert unknown.returncode == 2
     assert "NO-SUCH-DEVICE" in unknown.stderr
+
+
+def test_code_23_rejects_the_push_and_shows_the_desc(stack: Stack, photos: Photos) -> None:
+    """D5: 23 is permanent for that payload: ``rejected``, no re-push, ``desc`` shown."""
+    reg_id = register_until(stack, photos, "rejected", "JF-REJECT-0001", "REJECT-1")
+    device = device_of(stack, reg_id, "REJECT-1")
+    assert device["next_push_at"] is None
+    assert device["pushes"] == 1
+    answered = [
+        r["answer"]["desc"]
+        for r in sim_log(stack)
+        if r.get("kind") == "addFace" and r.get("work_order") == "JF-REJECT-0001"
+    ]
+    assert len(answered) == 1
+    assert answered[0] in device["last_result"]
