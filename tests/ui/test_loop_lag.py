@@ -1,15 +1,13 @@
 """The event loop never stalls more than 50 ms while 50 registrations are pushed to the
 simulator and its callbacks (results and door events) come back (DESIGN §6).
 
-The simulator runs as its own process (the platform is remote). The machine is shared: a stall
+The simulator runs as its own process (the platform is remote; tests/ui/simproc.py runs it at a
+lower priority, as a remote machine takes no CPU from the kiosk). The machine is shared: a stall
 that a bare reference loop in another process suffers at the same moment is the machine's, not
-the GUI's. The figure to report is printed: the maximum stall, and how many stalls went over the
-50 ms target. Measured on the 2-core dev machine (load average 1.4–2.5, GUI with one push
-thread and background threads at nice +10): 18–52 ms over 10 runs, one of them over 50 ms. What
-remains is the GUI thread waiting for the interpreter lock held by the push worker and the
-listener's store threads, which share the process by design. The hard limit below, 150 ms,
-catches what the GUI must never do (a blocking database or HTTP call on the loop costs hundreds
-of ms to seconds).
+the GUI's. Every other stall must stay under 50 ms. The figures are printed: the maximum stall,
+how many went over 50 ms, and where the GUI thread's time went in the worst one (running,
+waiting for a CPU, or blocked) — tests/ui/stallwatch.py prints every thread's stack in a stall
+when a cause must be found.
 """
 
 from __future__ import annotations
@@ -22,11 +20,11 @@ import pytest
 from tests.ui.conftest import settings_for
 from tests.ui.lagref import reference_probe
 from tests.ui.scenario import register_many
+from tests.ui.schedstat import Stall, thread_times
 from tests.ui.simproc import free_port, sim_process
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 TARGET_STALL_S = 0.050  # DESIGN §6
-MAX_STALL_S = 0.150  # never, whatever the machine's load
 PROBE_S = 0.005
 
 
@@ -35,16 +33,20 @@ class LagProbe:
 
     def __init__(self) -> None:
         self.max_lag = 0.0
+        self.worst = Stall(0.0, PROBE_S)
         self.samples = 0
         self.stalls: list[tuple[float, float]] = []  # (start, end), time.time(), over the limit
         self._stop = asyncio.Event()
 
     async def run(self) -> None:
         while not self._stop.is_set():
-            start, before = time.time(), time.perf_counter()
+            start, before, times = time.time(), time.perf_counter(), thread_times()
             await asyncio.sleep(PROBE_S)
-            lag = time.perf_counter() - before - PROBE_S
-            self.max_lag = max(self.max_lag, lag)
+            interval = time.perf_counter() - before
+            lag = interval - PROBE_S
+            if lag > self.max_lag:
+                self.max_lag = lag
+                self.worst = Stall.between(lag, interval, times, thread_times())
             self.samples += 1
             if lag > TARGET_STALL_S:
                 self.stalls.append((start, time.time()))
@@ -86,7 +88,7 @@ def test_loop_never_stalls_while_50_registrations_push_and_call_back(
         f"\nloop-lag probe: max stall {probe.max_lag * 1000:.1f} ms over {probe.samples} samples;"
         f" {len(probe.stalls)} over the {TARGET_STALL_S * 1000:.0f} ms target, {len(own)} not"
         f" shared by a reference loop in another process ({len(reference.stalls)} machine"
-        " stalls over 15 ms)"
+        f" stalls over 15 ms); worst {probe.worst}"
     )
     assert probe.samples > 100
-    assert max(own, default=0.0) < MAX_STALL_S + PROBE_S, f"the GUI loop stalled: {own}"
+    assert not own, f"the GUI loop stalled over 50 ms: {[f'{s * 1000:.0f} ms' for s in own]}"
