@@ -6,6 +6,8 @@ beside a bare aiohttp handler, measured in one run on this machine (DESIGN §6: 
 Each server runs in its own child process (so the load generator does not share its GIL); the
 load generator keeps ``--concurrency`` keep-alive connections busy with distinct callbacks
 (one device ID per request, so none is a D12 duplicate) and records every request's latency.
+The listener records the callbacks waiting together in one transaction (group commit); the real
+server reports how many callbacks each commit carried on average.
 Rounds alternate bare/real; the best round of each is reported.
 """
 
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -94,6 +97,14 @@ async def serve_real(data_dir: Path) -> None:
 
     settings = Settings(listener=ListenerSettings(host="127.0.0.1", port=0))
     core = build_core(settings, data_dir)  # SQLite, WAL, synchronous=FULL: durable per commit
+    batches: list[int] = []  # callbacks per transaction (the listener's group commit)
+    record = core.station.record_callbacks
+
+    def counted(items: Any) -> Any:
+        batches.append(len(items))
+        return record(items)
+
+    core.station.record_callbacks = counted  # type: ignore[method-assign]
     listener = Listener(settings.listener, core.station)
     await listener.start()
     print(f"PORT {listener.port}", flush=True)
@@ -103,6 +114,7 @@ async def serve_real(data_dir: Path) -> None:
     await listener.stop()
     core.close()
     print(f"LAG {worst * 1000:.1f}", flush=True)
+    print(f"BATCH {sum(batches) / max(1, len(batches)):.1f}", flush=True)
 
 
 async def _watch_loop(stop: asyncio.Event, tick: float = 0.01) -> float:
@@ -198,6 +210,10 @@ def main() -> int:
                     f"  worst loop lag {line[4:]} ms"
                     for line in rest.splitlines()
                     if line.startswith("LAG ")
+                ) + "".join(
+                    f"  {line[6:]} callbacks/commit"
+                    for line in rest.splitlines()
+                    if line.startswith("BATCH ")
                 )
                 rate, p50, p99 = _stats(latencies, args.seconds)
                 print(
