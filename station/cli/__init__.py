@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from station import __version__
-from station.cli.common import EXIT_USAGE, add_common_options
+from station.cli.common import EXIT_FAILURE, EXIT_USAGE, add_common_options
 from station.config import ConfigError
 
 #: Command modules in the order ``--help`` lists them.
@@ -66,9 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a reader that left shows here, not at interpreter exit
     except ConfigError as exc:
         print(f"station: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `station status | head`: the reader left; no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit-time flush fails quietly too
+        return EXIT_FAILURE
     return code

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.contract.conftest import Photos
-from tests.contract.procs import local_today, register_args, station, write_config
+from tests.contract.procs import STATION, local_today, register_args, station, write_config
 
 COMMANDS = [
     "gui",
@@ -216,3 +216,18 @@ def test_installed_command_and_python_dash_m_agree() -> None:
     module = station("--version")  # python -m station
     assert script.returncode == module.returncode == 0, (script.stderr, module.stderr)
     assert script.stdout.strip() == module.stdout.strip() != ""
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(config: Path, data_dir: Path) -> None:
+    """``station status | head -1``: the pipe closes before the output is written."""
+    proc = subprocess.Popen(
+        [*STATION, "status", "--config", str(config), "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err
