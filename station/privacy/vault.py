@@ -140,21 +140,23 @@ class PhotoFolder:
         """Every stored reference with its file's modification time (epoch seconds)."""
         if not self.folder.is_dir():
             return
-        for entry in os.scandir(self.folder):
-            name = entry.name
-            if name.endswith(SUFFIX) and _REF.fullmatch(name[: -len(SUFFIX)]):
-                yield name[: -len(SUFFIX)], entry.stat().st_mtime
+        with os.scandir(self.folder) as entries:  # closed also when the caller stops early
+            for entry in entries:
+                name = entry.name
+                if name.endswith(SUFFIX) and _REF.fullmatch(name[: -len(SUFFIX)]):
+                    yield name[: -len(SUFFIX)], entry.stat().st_mtime
 
     def remove_stale_temp(self, older_than_s: float) -> int:
         """Delete ``*.tmp`` files left by a crash during ``put``; returns how many."""
         if not self.folder.is_dir():
             return 0
         limit, removed = time.time() - older_than_s, 0
-        for entry in os.scandir(self.folder):
-            if entry.name.endswith(".tmp") and entry.stat().st_mtime < limit:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-                    removed += 1
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".tmp") and entry.stat().st_mtime < limit:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
         return removed
 
 

@@ -45,7 +45,11 @@ class ServeProcess:
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.url = self._wait_listening(timeout)
+        try:
+            self.url = self._wait_listening(timeout)
+        except BaseException:
+            self.kill()
+            raise
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -77,10 +81,15 @@ class ServeProcess:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(timeout)
-        self._reader.join(10)
+        self._close()
         return code
 
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait(30)
+        self._close()
+
+    def _close(self) -> None:
         self._reader.join(10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
