@@ -7,6 +7,7 @@ database closed) so nothing is left running. Widgets get only the services they 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ class GuiApp:
         self.listener: Listener | None = None
         self.camera: CameraThread | None = None
         self.window: MainWindow | None = None
+        self._frozen = False  # gc.freeze() at start, undone at stop
         self._refresh = QTimer(singleShot=True, interval=1000)  # status: at most once a second
         self._refresh.timeout.connect(lambda: spawn(self.refresh_status()))
         # threads come and go (to_thread pools, the listener's store pool): renice new ones
@@ -105,6 +107,12 @@ class GuiApp:
         await self._load()
         lower_background_threads()
         self._priority.start()
+        # A full garbage collection walks every object the process holds (Qt bindings,
+        # SQLAlchemy, the app) with the interpreter lock held: 100-200 ms, a frozen GUI loop
+        # (DESIGN §6). What exists once the app is up lives as long as the app: freeze it, so
+        # later collections walk only what was created since.
+        gc.freeze()
+        self._frozen = True
         return self.window
 
     async def stop_partial(self) -> None:
@@ -112,6 +120,9 @@ class GuiApp:
         await self.stop()
 
     async def stop(self) -> None:
+        if self._frozen:
+            gc.unfreeze()  # what the app held becomes collectable again once released
+            self._frozen = False
         bridge = getattr(self, "bridge", None)
         if bridge is not None:
             bridge.close()  # first: no event may reach a widget that is going away
