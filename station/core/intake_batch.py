@@ -60,7 +60,7 @@ class _Done:
 
 @dataclass
 class New:
-    """A new callback's rows, written with the batch (``Reads.write``)."""
+    """A new callback's rows, written with the batch (``_write``)."""
 
     inbox: dict[str, Any]
     door: dict[str, Any] | None
