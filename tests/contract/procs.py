@@ -135,6 +135,9 @@ class Proc:
             code = self.proc.wait(30)
         for reader in self._readers:
             reader.join(10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
         return code
 
 
