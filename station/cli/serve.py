@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
-from station.cli.common import EXIT_FAILURE, EXIT_OK, load_context
+from station.cli.common import EXIT_FAILURE, EXIT_OK, load_context, run_reporting_store_errors
 from station.config import ConfigError
 
 if TYPE_CHECKING:
@@ -119,11 +119,4 @@ def _run(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """The command, with the database's and the photo store's errors as a message and exit 1."""
-    from station.privacy.vault import VaultError
-    from station.store import StoreError
-
-    try:
-        return _run(args)
-    except (StoreError, VaultError) as exc:
-        print(f"station {NAME}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+    return run_reporting_store_errors(NAME, _run, args)
