@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -128,6 +129,20 @@ def test_unmatched_result_is_stored_and_answered(core: Core) -> None:
     with core.store.transaction() as session:
         rows = list(session.exec(select(CallbackInbox)))
     assert [r.matched for r in rows] == [False]
+
+
+def test_unmatched_results_are_shown_in_status(core: Core) -> None:
+    """D11: a result that matches nothing is not dropped; `station status --json` shows it."""
+    core.station.register(form())
+    stray = face("ACC9", "失败：设备离线", work_order="JF-OTHER-1")
+    body = json.dumps(stray.to_json(), ensure_ascii=False).encode()
+    core.station.record_face_result(stray, replace(raw(), body=body))
+    core.station.record_face_result(face("ACC1"), replace(raw(), body=b"{}"))  # matched
+    shown = core.station.status().to_json()["unmatched_results"]
+    assert [(u["device_id"], u["work_order"], u["result"]) for u in shown] == [
+        ("ACC9", "JF-OTHER-1", "失败：设备离线")
+    ]
+    assert shown[0]["received_at"].endswith("+08:00")
 
 
 def test_d11_account_need_not_match_and_phone_picks_the_person(core: Core) -> None:

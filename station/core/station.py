@@ -230,6 +230,7 @@ class Station:
                 tuple(queries.registration_views(session, limit=limit)),
                 tuple(queries.door_event_views(session, self.tz, door_limit)),
                 queries.platform_view(session),
+                tuple(queries.unmatched_result_views(session, self.tz, door_limit)),
             )
 
         return self._read(read)

@@ -11,8 +11,16 @@ from sqlmodel import Session, col, select
 from station.domain import rules
 from station.domain.matching import mask_phone
 from station.domain.states import DUE_STATES, DeviceState
-from station.store.tables import DeviceTarget, DoorEvent, PlatformState, Registration
-from station.store.views import DeviceView, DoorEventView, PlatformView, RegistrationView
+from station.protocol.callbacks import decode_body
+from station.protocol.errors import InvalidRequest
+from station.store.tables import CallbackInbox, DeviceTarget, DoorEvent, PlatformState, Registration
+from station.store.views import (
+    DeviceView,
+    DoorEventView,
+    PlatformView,
+    RegistrationView,
+    UnmatchedResultView,
+)
 
 DUE_VALUES = [s.value for s in DUE_STATES]
 
@@ -120,6 +128,33 @@ def door_event_view(row: DoorEvent, tz: tzinfo) -> DoorEventView:
 def door_event_views(session: Session, tz: tzinfo, limit: int = 50) -> list[DoorEventView]:
     rows = session.exec(select(DoorEvent).order_by(col(DoorEvent.id).desc()).limit(limit))
     return [door_event_view(row, tz) for row in rows]
+
+
+def unmatched_result_views(
+    session: Session, tz: tzinfo, limit: int = 50
+) -> list[UnmatchedResultView]:
+    """The newest face-write results that matched no registration (D11), from the inbox."""
+    rows = session.exec(
+        select(CallbackInbox)
+        .where(CallbackInbox.kind == "face", col(CallbackInbox.matched).is_(False))
+        .order_by(col(CallbackInbox.id).desc())
+        .limit(limit)
+    )
+    views = []
+    for row in rows:
+        try:
+            body = decode_body(row.body, row.content_type)
+        except InvalidRequest:  # stored bodies were valid when answered; scrubbed ones still are
+            continue
+        views.append(
+            UnmatchedResultView(
+                str(body.get("deviceId", "")),
+                str(body.get("workOrdNum", "")),
+                str(body.get("faceWriteResult", "")),
+                row.received_at.astimezone(tz),
+            )
+        )
+    return views
 
 
 def queue_counts(session: Session, now: datetime) -> tuple[int, int]:

@@ -87,6 +87,24 @@ class DoorEventView:
 
 
 @dataclass(frozen=True)
+class UnmatchedResultView:
+    """A face-write result that matched no registration (D11): stored, answered 00, shown."""
+
+    device_id: str
+    work_order: str
+    result: str
+    received_at: datetime  # aware, in the station's time zone
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "device_id": self.device_id,
+            "work_order": self.work_order,
+            "result": self.result,
+            "received_at": iso(self.received_at),
+        }
+
+
+@dataclass(frozen=True)
 class PlatformView:
     paused: bool
     reason: str
@@ -100,12 +118,14 @@ class StatusView:
     registrations: tuple[RegistrationView, ...]
     door_events: tuple[DoorEventView, ...]
     platform: PlatformView
+    unmatched_results: tuple[UnmatchedResultView, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "queue": {"due": self.due, "scheduled": self.scheduled},
             "registrations": [r.to_json() for r in self.registrations],
             "door_events": [e.to_json() for e in self.door_events],
+            "unmatched_results": [u.to_json() for u in self.unmatched_results],
             "platform": {
                 "paused": self.platform.paused,
                 "reason": self.platform.reason,
