@@ -140,14 +140,14 @@ def _apply(station: Station, conn: Connection, items: Sequence[Callback]) -> lis
     for (parsed, raw), match, scope, fingerprint in zip(
         items, matches, scopes, prints, strict=True
     ):
+        if _scope(reads, parsed, match) != scope:  # an earlier one of the batch changed it
+            raise RuntimeError("a device row changed within the batch")  # one by one then
         twin = stored.get(fingerprint) or (new[fingerprint].outcome if fingerprint in new else None)
         if twin is not None:  # D12: changes nothing
             done.append(
                 _Done(CallbackOutcome(True, twin.matched, twin.registration_id, twin.flags))
             )
             continue
-        if _scope(reads, parsed, match) != scope:  # an earlier one of the batch changed it
-            raise RuntimeError("a device row changed within the batch")  # one by one then
         if isinstance(parsed, FaceResult):
             one = face_result(reads, parsed, raw, match, station.clock.now(), station.policy)
         else:

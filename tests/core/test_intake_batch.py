@@ -139,3 +139,34 @@ def test_a_failed_batch_transaction_is_recorded_one_by_one(
     assert DoorFlag.NO_WORK_ORDER in results[2].flags
     assert [e.device_id for e in changes if isinstance(e, DeviceStateChanged)] == ["ACC1", "ACC2"]
     assert committed(core, "SELECT count(*) FROM callback_inbox") == [(3,)]
+
+
+def test_a_batch_decides_as_one_by_one_when_a_result_moves_the_push_count(
+    tmp_path: Path,
+) -> None:
+    """A result for a device still ``sending`` counts its push (rules.after_result), so the
+    same result again is scoped by another push (D12): the batch must decide as one by one."""
+    failure = face("ACC1", "失败：图片质量不合格")
+    seen: list[tuple[list[object], list[tuple[object, ...]], list[tuple[object, ...]]]] = []
+    for way in ("batch", "one by one"):
+        with make_core(tmp_path / way.replace(" ", "-")) as core:
+            core.station.register(form(devices=("ACC1",)))
+            assert core.store.sqlite_file is not None
+            db = sqlite3.connect(core.store.sqlite_file)
+            db.execute("UPDATE device_target SET state = 'sending'")
+            db.commit()
+            db.close()
+            items = [(failure, raw())] * 3
+            if way == "batch":
+                outcomes: list[object] = list(core.station.record_callbacks(items))
+            else:
+                outcomes = [core.station.record_face_result(*item) for item in items]
+            seen.append(
+                (
+                    outcomes,
+                    committed(core, "SELECT matched, effect FROM callback_inbox ORDER BY id"),
+                    committed(core, "SELECT state, pushes FROM device_target"),
+                )
+            )
+    assert seen[0] == seen[1]
+    assert seen[0][2] == [("failed", 1)]
