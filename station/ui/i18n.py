@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+
+from station.resources import resources_dir
 
 log = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "zh_CN"
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
-
-
-def resources_dir() -> Path:
-    """``resources/`` of the PyInstaller bundle (``sys._MEIPASS``) or of the source tree."""
-    bundled = getattr(sys, "_MEIPASS", None)
-    if bundled and (Path(bundled) / "resources").is_dir():
-        return Path(bundled) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def catalog_dir() -> Path:

@@ -22,7 +22,8 @@ import qasync
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from station.ui.i18n import resources_dir, tr
+from station.resources import resources_dir
+from station.ui.i18n import tr
 from station.ui.theme import load_cjk_font
 
 log = logging.getLogger(__name__)

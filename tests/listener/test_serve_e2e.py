@@ -211,19 +211,19 @@ def test_mixed_device_push(station_mixed: Station) -> None:
     """One push, two devices: one written, one failed and re-pushed alone (D14)."""
     st = station_mixed
     reg_id = st.register("OK1", "BAD1")
-    seen: dict[str, dict[str, Any]] = {}
+    snapshot: dict[str, dict[str, Any]] = {}
 
     def settled() -> bool:
-        seen.update(st.devices(reg_id))
+        snapshot.update(st.devices(reg_id))
         # the failure is on record after a re-push (whatever the next push is doing now)
         return (
-            seen["OK1"]["state"] == "written"
-            and seen["BAD1"]["pushes"] >= 2
-            and seen["BAD1"]["last_result"] == "失败：图片质量不合格"
+            snapshot["OK1"]["state"] == "written"
+            and snapshot["BAD1"]["pushes"] >= 2
+            and snapshot["BAD1"]["last_result"] == "失败：图片质量不合格"
         )
 
     st.wait(settled, "OK1 written, BAD1 re-pushed with its failure on record")
-    assert seen["OK1"]["pushes"] == 1
+    assert snapshot["OK1"]["pushes"] == 1
     pushes = st.sim.records(kind="addFace", direction="in")
     first, *again = [p["parts"][0]["value"]["deviceId"] for p in pushes]  # form-data (D1)
     assert sorted(first) == ["BAD1", "OK1"]
