@@ -74,6 +74,30 @@ def test_tracebacks_are_redacted_too(log_file: Path) -> None:
     assert TOKEN not in text
 
 
+def test_database_errors_do_not_leak_row_values(log_file: Path) -> None:
+    """SQLAlchemy prints the failing row's values; a worker logging the error must not."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE person (name TEXT UNIQUE, phone TEXT)"))
+        conn.execute(sa.text("INSERT INTO person VALUES ('唐建峰', '13800001111')"))
+    log = logging.getLogger(DELIBERATE_LEAK)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO person VALUES (:name, :phone)"),
+                {"name": "唐建峰", "phone": "13800001111"},
+            )
+    except sa.exc.IntegrityError:
+        log.exception("push worker cycle failed")
+    engine.dispose()
+    text = _text(log_file)
+    assert "IntegrityError" in text
+    assert "[parameters redacted]" in text
+    assert "唐建峰" not in text
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

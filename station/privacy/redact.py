@@ -3,7 +3,8 @@
 The code does not log names, phones, pictures or secrets in the first place; this catches what
 slips through: full mainland mobile numbers (masked as ``138****1111``), base64 pictures (JPEG
 ``/9j/…``, PNG ``iVBORw0KGgo…``, any long base64 run), raw JPEG/PNG bytes in a ``repr`` and the
-configured secret values (listener token, HMAC secret).
+configured secret values (listener token, HMAC secret), and the bound values SQLAlchemy prints
+in its errors (``[parameters: (...)]`` holds names and phones of the row that failed).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from station.privacy.mask import MASK
 
 REDACTED_PICTURE = "[picture redacted]"
+REDACTED_PARAMETERS = "[parameters redacted]"
 REDACTED_SECRET = "[secret redacted]"  # noqa: S105 (a placeholder, not a password)
 MIN_SECRET_LEN = 4  # shorter values would mangle ordinary words; config checks ask for more
 
@@ -31,6 +33,8 @@ _PICTURES = re.compile(
     r"|\xff\xd8\xff[^\n]*"  # raw JPEG bytes decoded as latin-1
     r"|\x89PNG\r?\n?[^\n]*"
 )
+
+_SQL_PARAMETERS = re.compile(r"\[(?:SQL )?parameters: [^\n]*")
 
 
 def mask_mobiles(text: str) -> str:
@@ -66,5 +70,6 @@ class Redactor:
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED_SECRET)
+        text = _SQL_PARAMETERS.sub(REDACTED_PARAMETERS, text)
         text = _PICTURES.sub(REDACTED_PICTURE, text)
         return mask_mobiles(text)
