@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -79,19 +78,13 @@ def test_retention_loop_runs_at_start_and_then_periodically(data_dir: Path) -> N
                 assert row is not None
                 return row.photo_ref
 
-        def wait(check, timeout: float = 10) -> None:
-            deadline = time.monotonic() + timeout
-            while not check():
-                assert time.monotonic() < deadline, "retention did not run in time"
-                time.sleep(0.02)
-
         async def scenario() -> None:
             task = asyncio.create_task(retention_loop(core, interval_s=0.05))
             try:
-                await asyncio.to_thread(wait, lambda: photo(first) is None)
+                await asyncio.to_thread(wait_until, lambda: photo(first) is None)
                 assert photo(second) is not None  # written 0 h ago: kept
                 clock.advance(25 * 3600)
-                await asyncio.to_thread(wait, lambda: photo(second) is None)
+                await asyncio.to_thread(wait_until, lambda: photo(second) is None)
             finally:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
